@@ -1,0 +1,122 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import segmentation
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    segment_abc_a_share = fields.Float(
+        string="Class A Share (%)",
+        default=75.0,
+        help="Clients ranked first, until their cumulative revenue reaches this "
+        "share of the total, are class A.",
+    )
+    segment_abc_b_share = fields.Float(
+        string="Class B Share (%)",
+        default=20.0,
+        help="Clients after class A, until the cumulative revenue reaches the "
+        "A and B shares together, are class B; the rest is class C.",
+    )
+    segment_window_months = fields.Integer(
+        string="ABC Window (months)",
+        default=12,
+        help="Revenue of this many months, up to today, ranks the clients. "
+        "0 ranks them on all their revenue.",
+    )
+    segment_recency_hot_days = fields.Integer(
+        string="Hot Within (days)",
+        default=30,
+        help="Clients whose last purchase is at most this many days old are hot.",
+    )
+    segment_recency_warm_days = fields.Integer(
+        string="Warm Within (days)",
+        default=120,
+        help="Clients whose last purchase is older than the hot threshold but "
+        "at most this many days old are warm; older ones are sleeping.",
+    )
+    segment_revenue_source = fields.Selection(
+        selection=[
+            ("invoice", "Posted customer invoices"),
+            ("sale", "Confirmed sales orders"),
+        ],
+        string="Revenue Source",
+        default="invoice",
+        required=True,
+        help="Posted customer invoices minus credit notes, or confirmed sales "
+        "orders (needs the Sales app). Untaxed amounts in the company currency.",
+    )
+    segment_last_run_at = fields.Datetime(
+        string="Segments Computed On",
+        readonly=True,
+        copy=False,
+    )
+
+    @api.constrains("segment_abc_a_share", "segment_abc_b_share")
+    def _check_segment_abc_shares(self):
+        for company in self:
+            try:
+                segmentation.check_abc_shares(
+                    company.segment_abc_a_share, company.segment_abc_b_share
+                )
+            except segmentation.SettingsError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the shares of classes A and B must both be "
+                        "above 0 %% and add up to less than 100 %%, so that class "
+                        "C keeps a share (A: %(a)s %%, B: %(b)s %%).",
+                        company=company.name,
+                        a=company.segment_abc_a_share,
+                        b=company.segment_abc_b_share,
+                    )
+                ) from error
+
+    @api.constrains("segment_recency_hot_days", "segment_recency_warm_days")
+    def _check_segment_recency_thresholds(self):
+        for company in self:
+            try:
+                segmentation.check_recency_thresholds(
+                    company.segment_recency_hot_days,
+                    company.segment_recency_warm_days,
+                )
+            except segmentation.SettingsError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the recency thresholds must be at least 1 "
+                        "day and 'hot' must be shorter than 'warm' (hot: %(hot)s "
+                        "days, warm: %(warm)s days).",
+                        company=company.name,
+                        hot=company.segment_recency_hot_days,
+                        warm=company.segment_recency_warm_days,
+                    )
+                ) from error
+
+    @api.constrains("segment_window_months")
+    def _check_segment_window_months(self):
+        for company in self:
+            try:
+                segmentation.check_window_months(company.segment_window_months)
+            except segmentation.SettingsError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the ABC window must be 0 (all time) or a "
+                        "positive number of months (got %(months)s).",
+                        company=company.name,
+                        months=company.segment_window_months,
+                    )
+                ) from error
+
+    @api.constrains("segment_revenue_source")
+    def _check_segment_revenue_source(self):
+        if "sale.order" in self.env:
+            return
+        for company in self:
+            if company.segment_revenue_source == "sale":
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: confirmed sales orders can only be the "
+                        "revenue source when the Sales app is installed.",
+                        company=company.name,
+                    )
+                )

@@ -1,0 +1,47 @@
+from odoo import api, fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    segment_abc_a_share = fields.Float(
+        related="company_id.segment_abc_a_share", readonly=False
+    )
+    segment_abc_b_share = fields.Float(
+        related="company_id.segment_abc_b_share", readonly=False
+    )
+    segment_abc_c_share = fields.Float(
+        string="Class C Share (%)",
+        compute="_compute_segment_abc_c_share",
+    )
+    segment_window_months = fields.Integer(
+        related="company_id.segment_window_months", readonly=False
+    )
+    segment_recency_hot_days = fields.Integer(
+        related="company_id.segment_recency_hot_days", readonly=False
+    )
+    segment_recency_warm_days = fields.Integer(
+        related="company_id.segment_recency_warm_days", readonly=False
+    )
+    segment_revenue_source = fields.Selection(
+        related="company_id.segment_revenue_source", readonly=False
+    )
+    segment_last_run_at = fields.Datetime(related="company_id.segment_last_run_at")
+    segment_sale_installed = fields.Boolean(
+        compute="_compute_segment_sale_installed",
+    )
+
+    @api.depends("segment_abc_a_share", "segment_abc_b_share")
+    def _compute_segment_abc_c_share(self):
+        for settings in self:
+            settings.segment_abc_c_share = max(
+                0.0,
+                100.0 - settings.segment_abc_a_share - settings.segment_abc_b_share,
+            )
+
+    def _compute_segment_sale_installed(self):
+        self.segment_sale_installed = "sale.order" in self.env
+
+    def action_recompute_segments(self):
+        """Save nothing more, recompute the current company's segments."""
+        return self.env["res.partner"].action_recompute_segments()

@@ -1,0 +1,440 @@
+import logging
+import time
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..tools import segmentation
+
+_logger = logging.getLogger(__name__)
+
+# Partners written per UPDATE statement of a recompute (by id range).
+SEGMENT_BATCH_SIZE = 100_000
+
+# Segment fields are stored company_dependent (jsonb keyed by company id, see
+# docs/adr-001-segment-storage.md); the engine writes them in SQL, nobody else.
+SEGMENT_FIELDS = (
+    "abc_class",
+    "recency_segment",
+    "segment_revenue_window",
+    "segment_revenue_total",
+    "segment_purchase_count",
+    "segment_purchase_average",
+    "segment_first_purchase_date",
+    "segment_last_purchase_date",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    abc_class = fields.Selection(
+        selection=[("a", "A"), ("b", "B"), ("c", "C")],
+        string="ABC Class",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        help="Value of the client by its share of the revenue in the ABC window "
+        "(A: the most valuable). Empty: no revenue in the window.",
+    )
+    recency_segment = fields.Selection(
+        selection=[
+            ("hot", "Hot"),
+            ("warm", "Warm"),
+            ("sleeping", "Sleeping"),
+            ("none", "Never Bought"),
+        ],
+        string="Recency",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        help="How fresh the last purchase is: hot, warm or sleeping by the "
+        "thresholds of the company's settings.",
+    )
+    segment_revenue_window = fields.Float(
+        string="Revenue in Window",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        digits="Account",
+        help="Untaxed revenue, net of credit notes, in the ABC window, in the "
+        "company currency.",
+    )
+    segment_revenue_total = fields.Float(
+        string="Lifetime Revenue",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        digits="Account",
+    )
+    segment_purchase_count = fields.Integer(
+        string="Purchases",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        help="Number of purchases (credit notes are not purchases).",
+    )
+    segment_purchase_average = fields.Float(
+        string="Average Purchase",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        digits="Account",
+        help="Lifetime revenue divided by the number of purchases.",
+    )
+    segment_first_purchase_date = fields.Date(
+        string="First Purchase",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+    )
+    segment_last_purchase_date = fields.Date(
+        string="Last Purchase",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+    )
+    segment_rank = fields.Integer(
+        string="ABC Rank",
+        compute="_compute_segment_rank",
+        help="Position of the client in the ABC ranking of the last recompute.",
+    )
+    segment_cumulative_share = fields.Float(
+        string="Cumulative Share Before (%)",
+        compute="_compute_segment_rank",
+        digits=(16, 2),
+        help="Share of the revenue of all clients ranked before this one; it "
+        "decides the ABC class.",
+    )
+    segment_computed_at = fields.Datetime(
+        string="Segments Computed On",
+        compute="_compute_segment_computed_at",
+    )
+    segment_currency_id = fields.Many2one(
+        comodel_name="res.currency",
+        compute="_compute_segment_computed_at",
+    )
+
+    @api.depends_context("company")
+    def _compute_segment_computed_at(self):
+        company = self.env.company
+        self.segment_computed_at = company.segment_last_run_at
+        self.segment_currency_id = company.currency_id
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id", "segment_revenue_window")
+    def _compute_segment_rank(self):
+        """Rank and cumulative share follow from the stored window revenues of
+        the last recompute; one query ranks the company's clients for the whole
+        recordset (see docs/adr-001-segment-storage.md for why they are not
+        stored per partner)."""
+        self.segment_rank = 0
+        self.segment_cumulative_share = 0.0
+        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
+        if not commercial_ids:
+            return
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        company_key = str(self.env.company.id)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH ranked AS (
+                    SELECT id,
+                           row_number() OVER w AS rank,
+                           COALESCE(SUM(revenue) OVER (w ROWS BETWEEN UNBOUNDED
+                               PRECEDING AND 1 PRECEDING), 0) * 100
+                               / SUM(revenue) OVER () AS share
+                      FROM (
+                          SELECT id,
+                                 (segment_revenue_window ->> %(company)s)::numeric
+                                     AS revenue
+                            FROM res_partner
+                           WHERE id = commercial_partner_id
+                             AND segment_revenue_window ? %(company)s
+                      ) figures
+                     WHERE revenue > 0
+                    WINDOW w AS (ORDER BY revenue DESC, id)
+                )
+                SELECT id, rank, share FROM ranked WHERE id = ANY(%(ids)s)
+                """,
+                company=company_key,
+                ids=commercial_ids,
+            )
+        )
+        by_commercial = {pid: (rank, share) for pid, rank, share in self.env.cr.fetchall()}
+        for partner in self:
+            rank, share = by_commercial.get(partner.commercial_partner_id.id, (0, 0.0))
+            partner.segment_rank = rank
+            partner.segment_cumulative_share = float(share)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_segment_fields_not_written(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_segment_fields_not_written(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_segment_fields_not_written(self, vals):
+        written = sorted(set(vals) & set(SEGMENT_FIELDS))
+        if written:
+            raise UserError(
+                self.env._(
+                    "Segments are computed from posted documents and cannot be "
+                    "set by hand (%(fields)s). Use 'Recompute segments' instead.",
+                    fields=", ".join(self._fields[name].string for name in written),
+                )
+            )
+
+    def action_recompute_segments(self):
+        """Recompute the segments of the current companies (server action,
+        settings button). ABC is relative, so the whole company is re-ranked
+        whatever partners are selected."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._("Only sales administrators can recompute client segments.")
+            )
+        stats = self._segment_recompute(self.env.companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Segments recomputed"),
+                "message": self.env._(
+                    "%(clients)s clients ranked, %(written)s contacts updated.",
+                    clients=stats["clients"],
+                    written=stats["written"],
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _cron_recompute_segments(self):
+        """Nightly job: every company, each from its own documents."""
+        companies = self.env["res.company"].search([])
+        for done, company in enumerate(companies, start=1):
+            self._segment_recompute(company)
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=len(companies) - done
+            )
+
+    @api.model
+    def _segment_recompute(self, companies):
+        """Recompute segments for ``companies``; return summed statistics.
+
+        Per company: one aggregate query over its documents into a temporary
+        table, the ABC cut-offs from :mod:`..tools.segmentation`, then one
+        UPDATE per batch of partner ids that writes only the rows whose values
+        change. Raw SQL bypasses access rules: callers check rights.
+        """
+        totals = {"clients": 0, "written": 0}
+        for company in companies:
+            stats = self._segment_recompute_company(company)
+            totals["clients"] += stats["clients"]
+            totals["written"] += stats["written"]
+        return totals
+
+    @api.model
+    def _segment_recompute_company(self, company):
+        started = time.monotonic()
+        today = fields.Date.context_today(self.with_company(company))
+        self.env.flush_all()
+        self._segment_collect_figures(company, today)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT partner_id, revenue_window FROM client_segment_figures"
+                " WHERE revenue_window > 0"
+            )
+        )
+        cut_a, cut_b = segmentation.abc_cutoffs(
+            cr.fetchall(), company.segment_abc_a_share, company.segment_abc_b_share
+        )
+        hot_since, warm_since = segmentation.recency_cutoffs(
+            today, company.segment_recency_hot_days, company.segment_recency_warm_days
+        )
+        cr.execute(SQL("SELECT count(*) FROM client_segment_figures"))
+        clients = cr.fetchone()[0]
+        written = self._segment_write(company, cut_a, cut_b, hot_since, warm_since)
+        cr.execute(SQL("DROP TABLE client_segment_figures"))
+        self.invalidate_model(list(SEGMENT_FIELDS))
+        company.sudo().segment_last_run_at = fields.Datetime.now()
+        _logger.info(
+            "Client segments of %s: %s clients ranked, %s contacts written in %.1fs",
+            company.name,
+            clients,
+            written,
+            time.monotonic() - started,
+        )
+        return {"clients": clients, "written": written}
+
+    @api.model
+    def _segment_collect_figures(self, company, today):
+        """Aggregate the company's purchases per commercial partner into the
+        temporary table ``client_segment_figures`` (one query)."""
+        start = segmentation.window_start(today, company.segment_window_months)
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_figures"))
+        if company.segment_revenue_source == "sale" and "sale.order" in self.env:
+            documents = SQL(
+                """
+                SELECT partner.commercial_partner_id AS partner_id,
+                       so.date_order::date AS day,
+                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                           AS amount,
+                       TRUE AS is_purchase
+                  FROM sale_order so
+                  JOIN res_partner partner ON partner.id = so.partner_id
+                 WHERE so.company_id = %(company)s
+                   AND so.state = 'sale'
+                   AND so.date_order::date <= %(today)s
+                """,
+                company=company.id,
+                today=today,
+            )
+        else:
+            documents = SQL(
+                """
+                SELECT move.commercial_partner_id AS partner_id,
+                       move.invoice_date AS day,
+                       move.amount_untaxed_signed AS amount,
+                       move.move_type = 'out_invoice' AS is_purchase
+                  FROM account_move move
+                 WHERE move.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.commercial_partner_id IS NOT NULL
+                   AND move.invoice_date <= %(today)s
+                """,
+                company=company.id,
+                today=today,
+            )
+        in_window = SQL("TRUE") if start is None else SQL("day >= %s", start)
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE client_segment_figures AS
+                SELECT partner_id,
+                       COALESCE(SUM(amount) FILTER (WHERE %(in_window)s), 0)
+                           AS revenue_window,
+                       SUM(amount) AS revenue_total,
+                       COUNT(*) FILTER (WHERE is_purchase) AS purchase_count,
+                       MIN(day) FILTER (WHERE is_purchase) AS first_purchase,
+                       MAX(day) FILTER (WHERE is_purchase) AS last_purchase
+                  FROM (%(documents)s) documents
+                 GROUP BY partner_id
+                """,
+                in_window=in_window,
+                documents=documents,
+            )
+        )
+        cr.execute(
+            SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)")
+        )
+        cr.execute(SQL("ANALYZE client_segment_figures"))
+
+    @api.model
+    def _segment_write(self, company, cut_a, cut_b, hot_since, warm_since):
+        """Apply the classification to the partners of ``company`` and write
+        only what changed; children of a commercial partner, archived ones
+        included, get its values. Return the number of rows written."""
+        key = str(company.id)
+
+        def ranked_up_to(cut):
+            if cut is None:
+                return SQL("FALSE")
+            revenue, partner_id = cut
+            return SQL(
+                "(f.revenue_window > %(revenue)s OR (f.revenue_window = %(revenue)s"
+                " AND f.partner_id <= %(partner)s))",
+                revenue=revenue,
+                partner=partner_id,
+            )
+
+        new_values = {
+            "abc_class": SQL(
+                """CASE WHEN COALESCE(f.revenue_window, 0) <= 0 THEN NULL
+                        WHEN %(a)s THEN 'a' WHEN %(b)s THEN 'b' ELSE 'c' END""",
+                a=ranked_up_to(cut_a),
+                b=ranked_up_to(cut_b),
+            ),
+            # 'none' (never bought) is the field's fallback: stored as no key.
+            "recency_segment": SQL(
+                """CASE WHEN f.last_purchase IS NULL THEN NULL
+                        WHEN f.last_purchase >= %(hot)s THEN 'hot'
+                        WHEN f.last_purchase >= %(warm)s THEN 'warm'
+                        ELSE 'sleeping' END""",
+                hot=hot_since,
+                warm=warm_since,
+            ),
+            "segment_revenue_window": SQL("NULLIF(f.revenue_window, 0)"),
+            "segment_revenue_total": SQL("NULLIF(f.revenue_total, 0)"),
+            "segment_purchase_count": SQL("NULLIF(f.purchase_count, 0)"),
+            "segment_purchase_average": SQL(
+                "ROUND(f.revenue_total / NULLIF(f.purchase_count, 0), 2)"
+            ),
+            "segment_first_purchase_date": SQL("f.first_purchase"),
+            "segment_last_purchase_date": SQL("f.last_purchase"),
+        }
+        columns = [SQL.identifier(name) for name in new_values]
+        selects = SQL(", ").join(
+            SQL("%s AS %s", expr, SQL.identifier(name))
+            for name, expr in new_values.items()
+        )
+        assignments = SQL(", ").join(
+            SQL(
+                """%(col)s = CASE WHEN n.%(col)s IS NULL THEN p.%(col)s - %(key)s
+                    ELSE COALESCE(p.%(col)s, '{}'::jsonb)
+                         || jsonb_build_object(%(key)s, n.%(col)s) END""",
+                col=column,
+                key=key,
+            )
+            for column in columns
+        )
+        changed = SQL(" OR ").join(
+            SQL(
+                "(p.%(col)s -> %(key)s) IS DISTINCT FROM to_jsonb(n.%(col)s)",
+                col=column,
+                key=key,
+            )
+            for column in columns
+        )
+        has_value = SQL(" OR ").join(
+            SQL("p2.%s ? %s", column, key) for column in columns
+        )
+        cr = self.env.cr
+        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
+        max_id = cr.fetchone()[0]
+        written = 0
+        for low in range(0, max_id + 1, SEGMENT_BATCH_SIZE):
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner p
+                       SET %(assignments)s
+                      FROM (
+                          SELECT p2.id, %(selects)s
+                            FROM res_partner p2
+                            LEFT JOIN client_segment_figures f
+                                   ON f.partner_id = p2.commercial_partner_id
+                           WHERE p2.id >= %(low)s AND p2.id < %(high)s
+                             AND (f.partner_id IS NOT NULL OR %(has_value)s)
+                      ) n
+                     WHERE p.id = n.id AND (%(changed)s)
+                    """,
+                    assignments=assignments,
+                    selects=selects,
+                    low=low,
+                    high=low + SEGMENT_BATCH_SIZE,
+                    has_value=has_value,
+                    changed=changed,
+                )
+            )
+            written += cr.rowcount
+        return written

@@ -1,0 +1,174 @@
+"""Segmentation rules of client_segmentation, free of Odoo.
+
+Everything that decides a class lives here, so that it can be read and tested
+without a database.  The Odoo side only gathers figures with one aggregate query
+per company and applies what these functions return.
+
+ABC (DOMAIN 2.6, seed 004): partners with a positive revenue in the window are
+ranked by revenue descending, ties broken by partner id ascending.  A partner's
+class is decided by the cumulative revenue share of all partners ranked *before*
+it: below ``a_share`` % -> A, below ``a_share + b_share`` % -> B, else C.  The
+first partner therefore is always A, and a partner holding 90 % of the revenue
+is A alone.
+
+Recency (DOMAIN 2.4, seed 002): days since the last purchase;
+``<= hot_days`` -> hot, ``<= warm_days`` -> warm, else sleeping; never bought
+-> none.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+ABC_CLASSES = ("a", "b", "c")
+RECENCY_SEGMENTS = ("hot", "warm", "sleeping", "none")
+
+
+class SettingsError(ValueError):
+    """Invalid segmentation settings; the message names the problem."""
+
+
+def check_abc_shares(a_share, b_share):
+    """Raise :class:`SettingsError` unless 0 < A, 0 < B and A + B < 100."""
+    if a_share is None or a_share <= 0:
+        raise SettingsError("The share of class A must be greater than 0 %.")
+    if b_share is None or b_share <= 0:
+        raise SettingsError("The share of class B must be greater than 0 %.")
+    if a_share + b_share >= 100:
+        raise SettingsError(
+            "The shares of classes A and B must add up to less than 100 %, "
+            "so that class C keeps a share."
+        )
+
+
+def check_recency_thresholds(hot_days, warm_days):
+    """Raise :class:`SettingsError` unless 0 < hot < warm."""
+    if hot_days is None or hot_days <= 0:
+        raise SettingsError("The 'hot' threshold must be at least 1 day.")
+    if warm_days is None or warm_days <= 0:
+        raise SettingsError("The 'warm' threshold must be at least 1 day.")
+    if hot_days >= warm_days:
+        raise SettingsError(
+            "The 'hot' threshold must be shorter than the 'warm' threshold."
+        )
+
+
+def check_window_months(months):
+    """Raise :class:`SettingsError` for a negative window (0 means all time)."""
+    if months is None or months < 0:
+        raise SettingsError(
+            "The ABC window must be 0 (all time) or a positive number of months."
+        )
+
+
+def rank_key(partner_id, revenue):
+    """Sort key of the ABC ranking: revenue descending, then partner id."""
+    return (-revenue, partner_id)
+
+
+def iter_ranked(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
+    """Rank partners and classify them, lazily.
+
+    :param revenues: ``(partner_id, revenue)`` pairs; only positive revenues are
+        ranked, the others get no class.
+    :param a_share: percentage of revenue that class A covers (e.g. 75)
+    :param b_share: percentage of revenue that class B covers (e.g. 20)
+    :return: iterator of ``(partner_id, revenue, rank, cumulative_share_before,
+        abc_class)`` in rank order; ``cumulative_share_before`` is a percentage
+        of the total positive revenue.
+    """
+    check_abc_shares(a_share, b_share)
+    ranked = sorted(
+        ((pid, Decimal(rev)) for pid, rev in revenues if rev and rev > 0),
+        key=lambda item: rank_key(item[0], item[1]),
+    )
+    total = sum((rev for _pid, rev in ranked), Decimal(0))
+    a_limit = Decimal(str(a_share)) * total
+    b_limit = Decimal(str(a_share + b_share)) * total
+    cumulative = Decimal(0)
+    for position, (pid, rev) in enumerate(ranked, start=1):
+        # Compare ``cumulative / total * 100 < share`` without dividing, so a
+        # share landing exactly on the limit is decided exactly.
+        scaled = cumulative * 100
+        if scaled < a_limit:
+            abc_class = "a"
+        elif scaled < b_limit:
+            abc_class = "b"
+        else:
+            abc_class = "c"
+        yield pid, rev, position, float(scaled / total), abc_class
+        cumulative += rev
+
+
+def rank_abc(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
+    """:func:`iter_ranked` as a list."""
+    return list(iter_ranked(revenues, a_share, b_share))
+
+
+def abc_cutoffs(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
+    """Return the ranking keys of the last A and the last B partner.
+
+    The classes of :func:`rank_abc` are consecutive runs of the ranking, so two
+    keys describe the whole classification: a partner is A when its
+    :func:`rank_key` is ``<=`` the A key, else B when ``<=`` the B key, else C.
+    A missing class gives ``None``.  This lets the database apply the
+    classification to millions of rows without shipping them back.
+    """
+    last = {"a": None, "b": None}
+    for pid, rev, _rank, _share, abc_class in iter_ranked(revenues, a_share, b_share):
+        if abc_class in last:
+            last[abc_class] = (rev, pid)
+    if last["b"] is None:
+        last["b"] = last["a"]
+    return last["a"], last["b"]
+
+
+def window_start(today: datetime.date, months):
+    """First day inside an ABC window of ``months`` months ending ``today``.
+
+    ``0`` means all time and returns ``None``.  With 12 months on 2026-11-23 the
+    window is 2025-11-24 .. 2026-11-23 (twelve whole months, today included).
+    """
+    check_window_months(months)
+    if not months:
+        return None
+    return add_months(today, -months) + datetime.timedelta(days=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Shift ``day`` by whole months, clamping to the month's last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+def recency_segment(last_purchase, today: datetime.date, hot_days, warm_days):
+    """Recency segment of a partner whose last purchase was ``last_purchase``."""
+    check_recency_thresholds(hot_days, warm_days)
+    if not last_purchase:
+        return "none"
+    days = (today - last_purchase).days
+    if days <= hot_days:
+        return "hot"
+    if days <= warm_days:
+        return "warm"
+    return "sleeping"
+
+
+def recency_cutoffs(today: datetime.date, hot_days, warm_days):
+    """Earliest last-purchase dates that still count as hot and as warm.
+
+    ``last >= hot_since`` is hot, else ``last >= warm_since`` is warm, else
+    sleeping; the same rule as :func:`recency_segment`, as two dates a query
+    can compare with.
+    """
+    check_recency_thresholds(hot_days, warm_days)
+    return (
+        today - datetime.timedelta(days=hot_days),
+        today - datetime.timedelta(days=warm_days),
+    )
