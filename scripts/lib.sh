@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# Shared helpers for the scripts in this folder. Source it, don't run it:
+#     source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# It defines:
+#   REPO          absolute path of the repository root (holds client_segmentation/)
+#   PY            the python interpreter used for everything (env PYTHON, default python3)
+#   ODOORC        path of the generated, git-ignored Odoo config ($REPO/.odoorc)
+#   PGPORT        port of the private PostgreSQL cluster (env PGPORT, default 54329)
+#   log/warn/die/banner   small output helpers
+#   odoo_missing_reason   prints why `import odoo` fails (empty output = importable)
+#   odoo_cmd ARGS...      runs the Odoo CLI of the importable odoo package
+#   free_port [START]     prints a free TCP port on 127.0.0.1 (>= START)
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY="${PYTHON:-python3}"
+ODOORC="$REPO/.odoorc"
+PGPORT="${PGPORT:-54329}"
+
+# Colours only on a terminal (CI logs stay plain).
+if [[ -t 2 ]]; then C_B=$'\033[1;34m' C_Y=$'\033[1;33m' C_R=$'\033[1;31m' C_0=$'\033[0m'; else C_B='' C_Y='' C_R='' C_0=''; fi
+log() { printf '%s[%s]%s %s\n' "$C_B" "$(basename "$0")" "$C_0" "$*" >&2; }
+warn() { printf '%s[%s] WARNING:%s %s\n' "$C_Y" "$(basename "$0")" "$C_0" "$*" >&2; }
+die() {
+    printf '%s[%s] ERROR:%s %s\n' "$C_R" "$(basename "$0")" "$C_0" "$*" >&2
+    exit 1
+}
+
+# A loud, boxed message (used for skipped tiers and missing Odoo).
+banner() {
+    local line
+    line="$(printf '%*s' 72 '' | tr ' ' '#')"
+    printf '\n%s\n' "$line"
+    local msg
+    for msg in "$@"; do printf '#  %s\n' "$msg"; done
+    printf '%s\n\n' "$line"
+}
+
+# Print nothing when `import odoo` works, otherwise the reason it does not.
+# Runs from $REPO: running python from inside the odoo/ source folder would let
+# odoo/http.py shadow the stdlib http module.
+odoo_missing_reason() {
+    if ! command -v "$PY" >/dev/null 2>&1; then
+        echo "python interpreter '$PY' not found"
+        return 0
+    fi
+    (cd "$REPO" && "$PY" - <<'EOF' 2>&1) || true
+import sys
+try:
+    import odoo
+    from odoo import release
+except Exception as exc:  # ImportError, or a broken dependency of odoo
+    print(f"`import odoo` failed: {type(exc).__name__}: {exc}")
+    sys.exit(0)
+if release.version_info[:2] != (18, 0):
+    print(f"odoo {release.version} is importable but this project needs 18.0")
+EOF
+}
+
+# How a user gets Odoo 18 the usual way (printed whenever Odoo is missing).
+ODOO_HOWTO=(
+    "Get Odoo 18.0 Community the usual way, into the same python ($PY):"
+    "    git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git"
+    "    pip install -r odoo/requirements.txt"
+    "    pip install -e ./odoo"
+    "(plus PostgreSQL 15 client/server; see docs/running.md)."
+)
+
+# Run the Odoo CLI of the importable package with the same interpreter.
+# TZ=UTC mirrors what the official odoo-bin launcher does.
+odoo_cmd() {
+    (cd "$REPO" && TZ=UTC "$PY" -m odoo "$@")
+}
+
+# First free TCP port on 127.0.0.1 at or above $1 (default 8069).
+free_port() {
+    "$PY" - "${1:-8069}" <<'EOF'
+import socket, sys
+port = int(sys.argv[1])
+while True:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            port += 1
+            continue
+    print(port)
+    break
+EOF
+}
