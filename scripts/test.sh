@@ -206,16 +206,18 @@ EOF_PY
 }
 
 if [[ -n "$ODOO_REASON" ]]; then
+    howto=("${ODOO_HOWTO[@]}")
+    [[ "${SKIP_ODOO:-}" == 1 ]] && howto=("(unset SKIP_ODOO to run it)")
     banner "ODOO TIER SKIPPED: $ODOO_REASON" \
         "Only ruff, pylint and the pure tests ran; the addon was NOT installed" \
-        "and its Odoo tests did NOT run." "" "${ODOO_HOWTO[@]}"
+        "and its Odoo tests did NOT run." "" "${howto[@]}"
     record "odoo tier" SKIP "$ODOO_REASON"
 else
     section "odoo tier: PostgreSQL + database $DB"
     bash "$REPO/scripts/pg.sh" start
     eval "$(bash "$REPO/scripts/pg.sh" env)"
     bash "$REPO/scripts/odoo-conf.sh" >/dev/null
-    dropdb --if-exists --force "$DB"
+    dropdb --if-exists --force "$DB" 2>/dev/null
     DB_CREATED=1 # from here on the EXIT trap drops it
 
     # 4. install without demo data
