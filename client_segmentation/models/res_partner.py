@@ -162,7 +162,9 @@ class ResPartner(models.Model):
                 ids=commercial_ids,
             )
         )
-        by_commercial = {pid: (rank, share) for pid, rank, share in self.env.cr.fetchall()}
+        by_commercial = {
+            pid: (rank, share) for pid, rank, share in self.env.cr.fetchall()
+        }
         for partner in self:
             rank, share = by_commercial.get(partner.commercial_partner_id.id, (0, 0.0))
             partner.segment_rank = rank
@@ -171,7 +173,15 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_segment_fields_not_written(vals)
+            # Defaults (e.g. the 'none' recency fallback, which res.users and
+            # forms pass along) are not a hand-set segment.
+            self._check_segment_fields_not_written(
+                {
+                    name: value
+                    for name, value in vals.items()
+                    if value not in (False, None, 0, "none")
+                }
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -334,9 +344,7 @@ class ResPartner(models.Model):
                 documents=documents,
             )
         )
-        cr.execute(
-            SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)")
-        )
+        cr.execute(SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)"))
         cr.execute(SQL("ANALYZE client_segment_figures"))
 
     @api.model

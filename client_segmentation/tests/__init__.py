@@ -1,0 +1,2 @@
+from . import test_segmentation
+from . import test_segmentation_settings
