@@ -82,13 +82,17 @@ try:
 except (OSError, ET.ParseError):
     print("0 0 0")
     sys.exit()
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-t = f = s = 0
-for su in suites:
-    t += int(su.get("tests", 0))
-    f += int(su.get("failures", 0)) + int(su.get("errors", 0))
-    s += int(su.get("skipped", 0))
-print(t - f - s, f, s)
+# Count <testcase> elements: the suite's "tests" attribute also counts subtests.
+p = f = s = 0
+for case in root.iter("testcase"):
+    tags = {child.tag for child in case}
+    if tags & {"failure", "error"}:
+        f += 1
+    elif "skipped" in tags:
+        s += 1
+    else:
+        p += 1
+print(p, f, s)
 EOF
 )"
     local p f s
@@ -216,7 +220,9 @@ else
     section "odoo tier: PostgreSQL + database $DB"
     bash "$REPO/scripts/pg.sh" start
     eval "$(bash "$REPO/scripts/pg.sh" env)"
-    bash "$REPO/scripts/odoo-conf.sh" >/dev/null
+    # a private config for this run (a concurrent demo.sh may rewrite .odoorc)
+    ODOORC="$LOGDIR/odoorc"
+    bash "$REPO/scripts/odoo-conf.sh" "$ODOORC" >/dev/null
     dropdb --if-exists --force "$DB" 2>/dev/null
     DB_CREATED=1 # from here on the EXIT trap drops it
 
