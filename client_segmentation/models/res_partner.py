@@ -260,7 +260,7 @@ class ResPartner(models.Model):
         cr.execute(
             SQL(
                 "SELECT partner_id, revenue_window FROM client_segment_figures"
-                " WHERE revenue_window > 0"
+                " WHERE revenue_window > 0 ORDER BY revenue_window DESC, partner_id"
             )
         )
         cut_a, cut_b = segmentation.abc_cutoffs(
@@ -391,58 +391,80 @@ class ResPartner(models.Model):
             "segment_last_purchase_date": SQL("f.last_purchase"),
         }
         columns = [SQL.identifier(name) for name in new_values]
-        selects = SQL(", ").join(
-            SQL("%s AS %s", expr, SQL.identifier(name))
-            for name, expr in new_values.items()
-        )
-        assignments = SQL(", ").join(
-            SQL(
-                """%(col)s = CASE WHEN n.%(col)s IS NULL THEN p.%(col)s - %(key)s
-                    ELSE COALESCE(p.%(col)s, '{}'::jsonb)
-                         || jsonb_build_object(%(key)s, n.%(col)s) END""",
-                col=column,
-                key=key,
-            )
-            for column in columns
-        )
-        changed = SQL(" OR ").join(
-            SQL(
-                "(p.%(col)s -> %(key)s) IS DISTINCT FROM to_jsonb(n.%(col)s)",
-                col=column,
-                key=key,
-            )
-            for column in columns
-        )
-        has_value = SQL(" OR ").join(
-            SQL("p2.%s ? %s", column, key) for column in columns
-        )
         cr = self.env.cr
-        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
-        max_id = cr.fetchone()[0]
         written = 0
-        for low in range(0, max_id + 1, SEGMENT_BATCH_SIZE):
+        # 1. Partners with documents (and their contacts): set what changed.
+        cr.execute(
+            SQL(
+                "SELECT COALESCE(MIN(partner_id), 0), COALESCE(MAX(partner_id), -1)"
+                " FROM client_segment_figures"
+            )
+        )
+        first_id, last_id = cr.fetchone()
+        for low in range(first_id, last_id + 1, SEGMENT_BATCH_SIZE):
             cr.execute(
                 SQL(
                     """
                     UPDATE res_partner p
                        SET %(assignments)s
                       FROM (
-                          SELECT p2.id, %(selects)s
-                            FROM res_partner p2
-                            LEFT JOIN client_segment_figures f
-                                   ON f.partner_id = p2.commercial_partner_id
-                           WHERE p2.id >= %(low)s AND p2.id < %(high)s
-                             AND (f.partner_id IS NOT NULL OR %(has_value)s)
+                          SELECT f.partner_id, %(selects)s
+                            FROM client_segment_figures f
+                           WHERE f.partner_id >= %(low)s AND f.partner_id < %(high)s
                       ) n
-                     WHERE p.id = n.id AND (%(changed)s)
+                     WHERE p.commercial_partner_id = n.partner_id AND (%(changed)s)
                     """,
-                    assignments=assignments,
-                    selects=selects,
+                    assignments=SQL(", ").join(
+                        SQL(
+                            """%(col)s = CASE WHEN n.%(col)s IS NULL
+                                    THEN p.%(col)s - %(key)s
+                                    ELSE COALESCE(p.%(col)s, '{}'::jsonb)
+                                        || jsonb_build_object(%(key)s, n.%(col)s)
+                                    END""",
+                            col=column,
+                            key=key,
+                        )
+                        for column in columns
+                    ),
+                    selects=SQL(", ").join(
+                        SQL("%s AS %s", expr, SQL.identifier(name))
+                        for name, expr in new_values.items()
+                    ),
                     low=low,
                     high=low + SEGMENT_BATCH_SIZE,
-                    has_value=has_value,
-                    changed=changed,
+                    changed=SQL(" OR ").join(
+                        SQL(
+                            "(p.%(col)s -> %(key)s)"
+                            " IS DISTINCT FROM to_jsonb(n.%(col)s)",
+                            col=column,
+                            key=key,
+                        )
+                        for column in columns
+                    ),
                 )
             )
             written += cr.rowcount
+        # 2. Partners that had values for this company and no documents any
+        #    more: drop this company's keys, other companies' stay.
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET %(clear)s
+                 WHERE (%(has_value)s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM client_segment_figures f
+                        WHERE f.partner_id = p.commercial_partner_id
+                   )
+                """,
+                clear=SQL(", ").join(
+                    SQL("%(col)s = p.%(col)s - %(key)s", col=column, key=key)
+                    for column in columns
+                ),
+                has_value=SQL(" OR ").join(
+                    SQL("p.%s ? %s", column, key) for column in columns
+                ),
+            )
+        )
+        written += cr.rowcount
         return written

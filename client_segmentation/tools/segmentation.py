@@ -22,6 +22,8 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import pairwise
+from operator import itemgetter
 
 ABC_CLASSES = ("a", "b", "c")
 RECENCY_SEGMENTS = ("hot", "warm", "sleeping", "none")
@@ -64,9 +66,31 @@ def check_window_months(months):
         )
 
 
-def rank_key(partner_id, revenue):
-    """Sort key of the ABC ranking: revenue descending, then partner id."""
-    return (-revenue, partner_id)
+def rank_order(revenues: Iterable[tuple[int, Decimal]]):
+    """Partners with a positive revenue, in ABC rank order.
+
+    Revenue descending, ties by partner id ascending.  Input already in that
+    order (the engine asks the database for it) is only checked, not sorted.
+    """
+    ranked = [(pid, rev) for pid, rev in revenues if rev and rev > 0]
+    in_order = all(
+        rev > next_rev or (rev == next_rev and pid < next_pid)
+        for (pid, rev), (next_pid, next_rev) in pairwise(ranked)
+    )
+    if not in_order:
+        # Two C-speed sorts; the second, stable one keeps the id order among
+        # equal revenues.
+        ranked.sort(key=itemgetter(0))
+        ranked.sort(key=itemgetter(1), reverse=True)
+    return ranked
+
+
+def _share_limits(ranked, a_share, b_share):
+    check_abc_shares(a_share, b_share)
+    total = sum((Decimal(rev) for _pid, rev in ranked), Decimal(0))
+    # ``cumulative / total * 100 < share`` is compared as
+    # ``cumulative * 100 < share * total``: exact, no division.
+    return total, Decimal(str(a_share)) * total, Decimal(str(a_share + b_share)) * total
 
 
 def iter_ranked(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
@@ -80,18 +104,10 @@ def iter_ranked(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
         abc_class)`` in rank order; ``cumulative_share_before`` is a percentage
         of the total positive revenue.
     """
-    check_abc_shares(a_share, b_share)
-    ranked = sorted(
-        ((pid, Decimal(rev)) for pid, rev in revenues if rev and rev > 0),
-        key=lambda item: rank_key(item[0], item[1]),
-    )
-    total = sum((rev for _pid, rev in ranked), Decimal(0))
-    a_limit = Decimal(str(a_share)) * total
-    b_limit = Decimal(str(a_share + b_share)) * total
+    ranked = rank_order(revenues)
+    total, a_limit, b_limit = _share_limits(ranked, a_share, b_share)
     cumulative = Decimal(0)
     for position, (pid, rev) in enumerate(ranked, start=1):
-        # Compare ``cumulative / total * 100 < share`` without dividing, so a
-        # share landing exactly on the limit is decided exactly.
         scaled = cumulative * 100
         if scaled < a_limit:
             abc_class = "a"
@@ -100,7 +116,7 @@ def iter_ranked(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
         else:
             abc_class = "c"
         yield pid, rev, position, float(scaled / total), abc_class
-        cumulative += rev
+        cumulative += Decimal(rev)
 
 
 def rank_abc(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
@@ -109,21 +125,30 @@ def rank_abc(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
 
 
 def abc_cutoffs(revenues: Iterable[tuple[int, Decimal]], a_share, b_share):
-    """Return the ranking keys of the last A and the last B partner.
+    """Return the ranking keys ``(revenue, partner_id)`` of the last A and the
+    last B partner.
 
-    The classes of :func:`rank_abc` are consecutive runs of the ranking, so two
-    keys describe the whole classification: a partner is A when its
-    :func:`rank_key` is ``<=`` the A key, else B when ``<=`` the B key, else C.
-    A missing class gives ``None``.  This lets the database apply the
-    classification to millions of rows without shipping them back.
+    The classes of :func:`iter_ranked` are consecutive runs of the ranking, so
+    two keys describe the whole classification: a partner is A when it ranks
+    at or before the A key, else B when at or before the B key, else C.  A
+    missing class gives ``None`` (no B: the B key is the A key).  This lets the
+    database apply the classification to millions of rows without shipping
+    them back.  Same rule as :func:`iter_ranked`, stopping at the first C.
     """
-    last = {"a": None, "b": None}
-    for pid, rev, _rank, _share, abc_class in iter_ranked(revenues, a_share, b_share):
-        if abc_class in last:
-            last[abc_class] = (rev, pid)
-    if last["b"] is None:
-        last["b"] = last["a"]
-    return last["a"], last["b"]
+    ranked = rank_order(revenues)
+    _total, a_limit, b_limit = _share_limits(ranked, a_share, b_share)
+    last_a = last_b = None
+    cumulative = Decimal(0)
+    for pid, rev in ranked:
+        scaled = cumulative * 100
+        if scaled < a_limit:
+            last_a = (rev, pid)
+        elif scaled < b_limit:
+            last_b = (rev, pid)
+        else:
+            break
+        cumulative += Decimal(rev)
+    return last_a, last_b or last_a
 
 
 def window_start(today: datetime.date, months):

@@ -1,0 +1,265 @@
+"""Benchmark of the client_segmentation recompute against real Odoo 18.
+
+For each size N it copies a template database that has the module installed
+(no demo data), seeds N commercial partners and 5N posted customer documents
+(one in twenty a credit note) directly in SQL, then prints one table row:
+
+- first: the module's first full run (``_segment_recompute``) on that data;
+- rerun: a second run after ~1 % of the partners got a new invoice today;
+- floor: the bare aggregate query over the same invoices, server side only;
+- per-partner: search the partner's invoices, then write, for each partner, on
+  a slice, extrapolated to N (the approach the module replaces);
+- peak RSS of this Python process (the Odoo side; PostgreSQL is separate).
+
+Usage (bench/run.sh wraps it with the private cluster and .odoorc):
+
+    python3 bench/bench_segments.py -c .odoorc --template cs_bench_template \
+        --sizes 10000,100000,1000000
+"""
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
+    parser.add_argument("--template", default="cs_bench_template")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--slice", type=int, default=500, help="per-partner slice")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    return parser.parse_args()
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - started, result
+
+
+def seed(cr, SQL, n, company_id):
+    """N commercial partners, 5N posted documents over two years."""
+    cr.execute(SQL("SELECT setseed(0.42)"))
+    cr.execute(
+        SQL(
+            "SELECT id, currency_id FROM account_journal WHERE company_id = %s"
+            " AND type = 'sale' ORDER BY id LIMIT 1",
+            company_id,
+        )
+    )
+    journal_id, journal_currency = cr.fetchone()
+    cr.execute(SQL("SELECT currency_id FROM res_company WHERE id = %s", company_id))
+    currency_id = journal_currency or cr.fetchone()[0]
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (id, commercial_partner_id, name, complete_name,
+                                     active, is_company, type, customer_rank,
+                                     autopost_bills, create_date, write_date)
+            SELECT id, id, 'Bench client ' || id, 'Bench client ' || id, TRUE,
+                   TRUE, 'contact', 1, 'ask', now(), now()
+              FROM (SELECT nextval('res_partner_id_seq') AS id
+                      FROM generate_series(1, %(n)s)) ids
+            RETURNING id
+            """,
+            n=n,
+        )
+    )
+    partner_ids = [row[0] for row in cr.fetchall()]
+    low, high = min(partner_ids), max(partner_ids)
+    # Revenues are skewed (a few large clients, many small ones) like a real
+    # base; amounts and dates are deterministic given the seed.
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO account_move (journal_id, currency_id, company_id, state,
+                                      move_type, auto_post, date, invoice_date,
+                                      partner_id, commercial_partner_id, name,
+                                      amount_untaxed, amount_untaxed_signed,
+                                      amount_total, amount_total_signed,
+                                      create_date, write_date)
+            SELECT %(journal)s, %(currency)s, %(company)s, 'posted',
+                   CASE WHEN refund THEN 'out_refund' ELSE 'out_invoice' END, 'no',
+                   day, day, partner, partner, 'BENCH/' || g,
+                   amount, CASE WHEN refund THEN -amount ELSE amount END,
+                   amount, CASE WHEN refund THEN -amount ELSE amount END,
+                   now(), now()
+              FROM (
+                  SELECT g,
+                         %(low)s + mod(g * 7919, %(high)s - %(low)s + 1) AS partner,
+                         CURRENT_DATE - mod(g * 104729, 730)::int AS day,
+                         round((10 + 20000 * power(random(), 6))::numeric, 2)
+                             AS amount,
+                         mod(g, 20) = 0 AS refund
+                    FROM generate_series(1::bigint, %(count)s) g
+              ) seed
+            """,
+            journal=journal_id,
+            currency=currency_id,
+            company=company_id,
+            low=low,
+            high=high,
+            count=5 * n,
+        )
+    )
+    cr.execute(SQL("ANALYZE res_partner"))
+    cr.execute(SQL("ANALYZE account_move"))
+    return partner_ids, journal_id, currency_id
+
+
+def touch_one_percent(cr, SQL, partner_ids, journal_id, currency_id, company_id):
+    """A new invoice, dated today, for about 1 % of the partners."""
+    chosen = partner_ids[:: 100]
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO account_move (journal_id, currency_id, company_id, state,
+                                      move_type, auto_post, date, invoice_date,
+                                      partner_id, commercial_partner_id, name,
+                                      amount_untaxed, amount_untaxed_signed,
+                                      amount_total, amount_total_signed)
+            SELECT %(journal)s, %(currency)s, %(company)s, 'posted', 'out_invoice',
+                   'no', CURRENT_DATE, CURRENT_DATE, p, p, 'BENCH/NEW/' || p,
+                   500, 500, 500, 500
+              FROM unnest(%(partners)s) p
+            """,
+            journal=journal_id,
+            currency=currency_id,
+            company=company_id,
+            partners=chosen,
+        )
+    )
+    return len(chosen)
+
+
+def floor_query(cr, SQL, company_id):
+    """The bare aggregate a client would run: executed and fetched."""
+    cr.execute(
+        SQL(
+            """
+            SELECT commercial_partner_id, SUM(amount_untaxed_signed),
+                   COUNT(*), MIN(invoice_date), MAX(invoice_date)
+              FROM account_move
+             WHERE company_id = %s AND state = 'posted'
+               AND move_type IN ('out_invoice', 'out_refund')
+             GROUP BY commercial_partner_id
+            """,
+            company_id,
+        )
+    )
+    return len(cr.fetchall())
+
+
+def per_partner(env, partner_ids):
+    """The approach the module replaces: a search and a write per partner.
+
+    It writes through the base ``write`` (the module refuses hand-written
+    segments), skips ranking entirely, and so flatters itself."""
+    from odoo import models
+
+    moves = env["account.move"]
+    for partner in env["res.partner"].browse(partner_ids):
+        docs = moves.search_read(
+            [
+                ("commercial_partner_id", "=", partner.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            ["amount_untaxed_signed", "invoice_date", "move_type"],
+        )
+        purchases = [d for d in docs if d["move_type"] == "out_invoice"]
+        revenue = sum(d["amount_untaxed_signed"] for d in docs)
+        models.BaseModel.write(
+            partner,
+            {
+                "segment_revenue_total": revenue,
+                "segment_purchase_count": len(purchases),
+                "segment_last_purchase_date": max(
+                    (d["invoice_date"] for d in purchases), default=False
+                ),
+            },
+        )
+        partner.flush_recordset()
+
+
+def run_size(args, n):
+    import odoo
+    from odoo.tools import SQL
+
+    db = f"cs_bench_{n}"
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    subprocess.run(["createdb", "-T", args.template, db], check=True)
+    registry = odoo.modules.registry.Registry.new(db)
+    row = {"n": n}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        row["seed"], (partner_ids, journal_id, currency_id) = timed(
+            seed, cr, SQL, n, company.id
+        )
+        cr.commit()
+        Partner = env["res.partner"]
+        row["first"], stats = timed(Partner._segment_recompute, company)
+        cr.commit()
+        row["written_first"] = stats["written"]
+        row["rss"] = peak_rss_mb()
+        row["touched"] = touch_one_percent(
+            cr, SQL, partner_ids, journal_id, currency_id, company.id
+        )
+        cr.commit()
+        row["rerun"], stats = timed(Partner._segment_recompute, company)
+        cr.commit()
+        row["written_rerun"] = stats["written"]
+        row["floor"], _count = timed(floor_query, cr, SQL, company.id)
+        sample = partner_ids[: args.slice]
+        elapsed, _ = timed(per_partner, env, sample)
+        cr.rollback()
+        row["per_partner"] = elapsed / len(sample) * n
+        env.invalidate_all()
+        row["rank_lookup"], _ = timed(
+            lambda: Partner.browse(partner_ids[len(partner_ids) // 2]).segment_rank
+        )
+        row["rss"] = max(row["rss"], peak_rss_mb())
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+    if not args.keep:
+        subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    return row
+
+
+def main():
+    args = parse_args()
+    try:
+        import odoo
+    except ImportError as error:
+        sys.exit(f"Odoo 18 is not importable ({error}); see README.md.")
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    header = (
+        "| partners | invoices | seed s | first run s | rows written | rerun s "
+        "| rows written | floor s | rerun/floor | per-partner s (extrap.) "
+        "| speed-up | rank lookup s | peak RSS MB |"
+    )
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for n in (int(size) for size in args.sizes.split(",")):
+        row = run_size(args, n)
+        print(
+            f"| {n:,} | {5 * n:,} | {row['seed']:.1f} | {row['first']:.1f} "
+            f"| {row['written_first']:,} | {row['rerun']:.1f} "
+            f"| {row['written_rerun']:,} | {row['floor']:.2f} "
+            f"| {row['rerun'] / row['floor']:.1f}x | {row['per_partner']:.0f} "
+            f"| {row['per_partner'] / row['first']:.0f}x | {row['rank_lookup']:.2f} "
+            f"| {row['rss']:.0f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Benchmark of the segment recompute (see bench/bench_segments.py).
+#
+#   bash bench/run.sh                      sizes 10000,100000,1000000
+#   bash bench/run.sh 10000,100000         other sizes
+#
+# Starts the private PostgreSQL cluster (scripts/pg.sh), writes .odoorc, installs
+# client_segmentation without demo data into a template database once
+# (cs_bench_template; BENCH_REINSTALL=1 rebuilds it), then prints the table that
+# docs/performance.md publishes. Needs Odoo 18 importable; never downloads it.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$REPO"
+
+SIZES="${1:-10000,100000,1000000}"
+TEMPLATE=cs_bench_template
+
+reason="$(odoo_missing_reason)"
+if [[ -n "$reason" ]]; then
+    banner "bench/run.sh needs Odoo 18: $reason" "${ODOO_HOWTO[@]}" >&2
+    exit 1
+fi
+bash "$REPO/scripts/pg.sh" start
+eval "$(bash "$REPO/scripts/pg.sh" env)"
+bash "$REPO/scripts/odoo-conf.sh" >/dev/null
+
+exists="$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$TEMPLATE'")"
+if [[ -n "${BENCH_REINSTALL:-}" || -z "$exists" ]]; then
+    dropdb --if-exists "$TEMPLATE"
+    log "installing client_segmentation into $TEMPLATE (no demo data) ..."
+    odoo_cmd -c "$ODOORC" -d "$TEMPLATE" -i client_segmentation --without-demo=all \
+        --stop-after-init --log-level=warn
+fi
+log "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(psql -d postgres -Atc 'SHOW server_version')"
+"$PY" "$REPO/bench/bench_segments.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES"
