@@ -164,7 +164,9 @@ class ResPartner(models.Model):
                 ids=commercial_ids,
             )
         )
-        by_commercial = {pid: (rank, share) for pid, rank, share in self.env.cr.fetchall()}
+        by_commercial = {
+            pid: (rank, share) for pid, rank, share in self.env.cr.fetchall()
+        }
         for partner in self:
             rank, share = by_commercial.get(partner.commercial_partner_id.id, (0, 0.0))
             partner.segment_rank = rank
@@ -338,9 +340,7 @@ class ResPartner(models.Model):
                 documents=documents,
             )
         )
-        cr.execute(
-            SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)")
-        )
+        cr.execute(SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)"))
         cr.execute(SQL("ANALYZE client_segment_figures"))
 
     @api.model
@@ -626,8 +626,7 @@ class ResPartner(models.Model):
             )
             for invoice in Move.browse(move_id for _partner, move_id in groups):
                 stage_by_client[invoice.commercial_partner_id.id] = (
-                    f"{invoice.name} - "
-                    f"{payment_states.get(invoice.payment_state, '')}"
+                    f"{invoice.name} - {payment_states.get(invoice.payment_state, '')}"
                 )
         for partner in self:
             partner.current_order_stage = stage_by_client.get(
