@@ -175,7 +175,15 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_segment_fields_not_written(vals)
+            # Defaults (e.g. the 'none' recency fallback, which res.users and
+            # forms pass along) are not a hand-set segment.
+            self._check_segment_fields_not_written(
+                {
+                    name: value
+                    for name, value in vals.items()
+                    if value not in (False, None, 0, "none")
+                }
+            )
         return super().create(vals_list)
 
     def write(self, vals):
