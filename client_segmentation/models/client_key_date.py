@@ -98,14 +98,6 @@ class ClientKeyDate(models.Model):
         "guarantees one reminder per occurrence.",
     )
 
-    _sql_constraints = [
-        (
-            "lead_days_range",
-            f"CHECK(lead_days >= 0 AND lead_days <= {key_dates.MAX_LEAD_DAYS})",
-            "The reminder lead time must be between 0 and 90 days.",
-        ),
-    ]
-
     @api.depends("type_id")
     def _compute_type_defaults(self):
         for key_date in self:

@@ -718,9 +718,11 @@ class ResPartner(models.Model):
         wanted = set(partner_ids)
         found = {}
         for key_date in upcoming:
-            for ancestor in key_date.partner_id.parent_path.split("/"):
-                if ancestor and int(ancestor) in wanted:
-                    found.setdefault(int(ancestor), key_date)
+            ancestor = key_date.partner_id
+            while ancestor:
+                if ancestor.id in wanted:
+                    found.setdefault(ancestor.id, key_date)
+                ancestor = ancestor.parent_id
         for partner in self:
             key_date = found.get(partner.id)
             if key_date:

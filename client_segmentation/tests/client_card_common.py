@@ -1,3 +1,6 @@
+from contextlib import contextmanager
+
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -44,7 +47,7 @@ class ClientCardCase(TransactionCase):
         )
 
     def _key_date(self, partner, key_date_type, day, **values):
-        return self.KeyDate.create(
+        key_date = self.KeyDate.create(
             {
                 "partner_id": partner.id,
                 "type_id": key_date_type.id,
@@ -52,6 +55,9 @@ class ClientCardCase(TransactionCase):
                 **values,
             }
         )
+        # stored computes are flushed now, under the test's frozen day
+        key_date.flush_recordset()
+        return key_date
 
     def _reminders(self, partner=None):
         return self.env["mail.activity"].search(
@@ -68,3 +74,11 @@ class ClientCardCase(TransactionCase):
 
     def _run_cron(self):
         return self.KeyDate._cron_create_reminders()
+
+    @contextmanager
+    def _assert_validation(self, pattern):
+        """assertRaises (which rolls the savepoint back, unlike
+        assertRaisesRegex) plus a check of the message."""
+        with self.assertRaises(ValidationError) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)

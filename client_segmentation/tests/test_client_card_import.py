@@ -68,7 +68,7 @@ class TestClientCardImport(ClientCardCase):
                 "E-mail",
                 False,
                 "Company Anniversary",
-                "2005-04-12",
+                date(2005, 4, 12),
             ],
         )
 

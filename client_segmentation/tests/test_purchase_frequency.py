@@ -1,4 +1,5 @@
 import datetime
+from contextlib import contextmanager
 
 from freezegun import freeze_time
 
@@ -58,6 +59,14 @@ class TestPurchaseFrequency(AccountTestInvoicingCommon):
         moves.action_post()
         return moves
 
+    @contextmanager
+    def _assert_validation(self, pattern):
+        """assertRaises (which rolls the savepoint back, unlike
+        assertRaisesRegex) plus a check of the message."""
+        with self.assertRaises(ValidationError) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)
+
     def _recompute(self):
         self.Partner._segment_recompute(self.company)
 
@@ -105,7 +114,7 @@ class TestPurchaseFrequency(AccountTestInvoicingCommon):
 
     def test_frequency_threshold_validation(self):
         for value in (1, 0, -2):
-            with self.assertRaisesRegex(ValidationError, "at least 2 purchases"):
+            with self._assert_validation("at least 2 purchases"):
                 self.company.segment_frequency_regular_min = value
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.segment_frequency_regular_min, 3)
