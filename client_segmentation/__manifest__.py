@@ -30,5 +30,9 @@
         "views/client_key_date_views.xml",
         "views/client_card_menus.xml",
     ],
-    "demo": ["demo/res_partner_demo.xml"],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        # client card (issue #3)
+        "demo/client_card_demo.xml",
+    ],
 }

@@ -91,7 +91,6 @@ class ClientKeyDate(models.Model):
         "by the daily reminder job. Empty once a one-off date has passed.",
     )
     last_reminded_occurrence = fields.Date(
-        string="Last Reminded Occurrence",
         readonly=True,
         copy=False,
         help="Occurrence for which a reminder activity was last created; it "

@@ -466,7 +466,6 @@ class ResPartner(models.Model):
 
     preferred_channel_id = fields.Many2one(
         comodel_name="client.channel",
-        string="Preferred Channel",
         tracking=True,
         index="btree_not_null",
         help="How this client or contact person prefers to be reached.",
@@ -488,7 +487,6 @@ class ResPartner(models.Model):
         help="This contact person decides on purchases.",
     )
     decision_maker_known = fields.Boolean(
-        string="Decision Maker Known",
         compute="_compute_decision_maker_known",
         search="_search_decision_maker_known",
         help="The client itself or one of its active contact persons is flagged "
@@ -496,7 +494,6 @@ class ResPartner(models.Model):
     )
     purchase_frequency = fields.Selection(
         selection=[("one_off", "One-off"), ("rare", "Rare"), ("regular", "Regular")],
-        string="Purchase Frequency",
         company_dependent=True,
         readonly=True,
         index=False,
@@ -533,7 +530,7 @@ class ResPartner(models.Model):
         column2="tag_id",
         string="Interests and Hobbies",
     )
-    gift_preferences = fields.Text(string="Gift Preferences")
+    gift_preferences = fields.Text()
     relationship_notes = fields.Text(
         string="Informal Notes",
         help="Facts not tied to a deal that matter for a long relationship.",

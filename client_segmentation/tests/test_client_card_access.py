@@ -115,3 +115,28 @@ class TestClientCardAccess(ClientCardCase):
             }
         )
         self.assertEqual(self.contact.preferred_channel_id, phone)
+
+    def test_views_load_for_salesman(self):
+        partner_views = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .get_views([(False, "form"), (False, "list"), (False, "search")])
+        )
+        form_fields = partner_views["models"]["res.partner"]["fields"]
+        for name in ("preferred_channel_id", "key_date_ids", "client_needs"):
+            self.assertIn(name, form_fields)
+        key_date_views = (
+            self.env["client.key.date"]
+            .with_user(self.salesman)
+            .get_views(
+                [
+                    (False, "list"),
+                    (False, "calendar"),
+                    (False, "form"),
+                    (False, "search"),
+                ]
+            )
+        )
+        self.assertEqual(
+            set(key_date_views["views"]), {"list", "calendar", "form", "search"}
+        )
