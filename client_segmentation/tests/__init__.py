@@ -1,2 +1,7 @@
 from . import test_segmentation
 from . import test_segmentation_settings
+from . import test_client_card
+from . import test_client_card_access
+from . import test_client_card_import
+from . import test_key_date_reminders
+from . import test_purchase_frequency
