@@ -45,3 +45,14 @@ class ResConfigSettings(models.TransientModel):
     def action_recompute_segments(self):
         """Save nothing more, recompute the current company's segments."""
         return self.env["res.partner"].action_recompute_segments()
+
+    # --- Funnel colour stages (issue #4) -------------------------------------
+    segment_funnel_platinum_purchases = fields.Integer(
+        related="company_id.segment_funnel_platinum_purchases", readonly=False
+    )
+    segment_funnel_long_purchases = fields.Integer(
+        related="company_id.segment_funnel_long_purchases", readonly=False
+    )
+    segment_funnel_long_months = fields.Integer(
+        related="company_id.segment_funnel_long_months", readonly=False
+    )
