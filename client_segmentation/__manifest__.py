@@ -24,6 +24,17 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/client_segmentation_menus.xml",
+        # client card (issue #3)
+        "security/client_key_date_security.xml",
+        "data/mail_activity_type_data.xml",
+        "data/client_channel_data.xml",
+        "data/client_key_date_type_data.xml",
+        "data/client_key_date_cron_data.xml",
+        "views/client_channel_views.xml",
+        "views/client_interest_tag_views.xml",
+        "views/client_key_date_type_views.xml",
+        "views/client_key_date_views.xml",
+        "views/client_card_menus.xml",
     ],
     "demo": ["demo/res_partner_demo.xml"],
     "assets": {

@@ -121,6 +121,39 @@ class ResCompany(models.Model):
                     )
                 )
 
+    # --- client card (issue #3) ---------------------------------------
+
+    segment_frequency_regular_min = fields.Integer(
+        string="Regular From (purchases)",
+        default=3,
+        help="Purchases in the segmentation window from which a client is "
+        "regular; one purchase is a one-off, in between is rare.",
+    )
+    key_date_responsible_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Key Date Reminders For",
+        domain=[("share", "=", False)],
+        help="Receives the key date reminders of clients without salesperson.",
+    )
+
+    @api.constrains("segment_frequency_regular_min")
+    def _check_segment_frequency_regular_min(self):
+        for company in self:
+            try:
+                segmentation.check_frequency_threshold(
+                    company.segment_frequency_regular_min
+                )
+            except segmentation.SettingsError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: a regular client needs at least 2 purchases "
+                        "in the window, one purchase being a one-off (got "
+                        "%(count)s).",
+                        company=company.name,
+                        count=company.segment_frequency_regular_min,
+                    )
+                ) from error
+
     # --- Funnel colour stages (issue #4) -------------------------------------
     segment_funnel_platinum_purchases = fields.Integer(
         string="Platinum From (purchases)",

@@ -46,6 +46,15 @@ class ResConfigSettings(models.TransientModel):
         """Save nothing more, recompute the current company's segments."""
         return self.env["res.partner"].action_recompute_segments()
 
+    # --- client card (issue #3) ---------------------------------------
+
+    segment_frequency_regular_min = fields.Integer(
+        related="company_id.segment_frequency_regular_min", readonly=False
+    )
+    key_date_responsible_user_id = fields.Many2one(
+        related="company_id.key_date_responsible_user_id", readonly=False
+    )
+
     # --- Funnel colour stages (issue #4) -------------------------------------
     segment_funnel_platinum_purchases = fields.Integer(
         related="company_id.segment_funnel_platinum_purchases", readonly=False

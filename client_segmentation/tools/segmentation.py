@@ -172,3 +172,35 @@ def recency_cutoffs(today: datetime.date, hot_days, warm_days):
         today - datetime.timedelta(days=hot_days),
         today - datetime.timedelta(days=warm_days),
     )
+
+
+# --- Purchase frequency (DOMAIN 1.2: one random visit, rarely, regular) -------
+
+PURCHASE_FREQUENCIES = ("one_off", "rare", "regular")
+
+
+def check_frequency_threshold(regular_min):
+    """Raise :class:`SettingsError` unless ``regular_min >= 2``.
+
+    One purchase is one-off by definition, so 'regular' starts at two or more.
+    """
+    if regular_min is None or regular_min < 2:
+        raise SettingsError(
+            "A regular client needs at least 2 purchases in the window "
+            "(1 purchase is a one-off)."
+        )
+
+
+def purchase_frequency(purchase_count, regular_min):
+    """Frequency class of ``purchase_count`` purchases in the window.
+
+    0 -> ``None``; 1 -> one-off; ``>= regular_min`` -> regular; else rare.
+    """
+    check_frequency_threshold(regular_min)
+    if not purchase_count or purchase_count <= 0:
+        return None
+    if purchase_count == 1:
+        return "one_off"
+    if purchase_count >= regular_min:
+        return "regular"
+    return "rare"
