@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+
 # --- client card (issue #3) ---
 from . import client_channel
 from . import client_interest_tag

@@ -289,7 +289,9 @@ class ClientKeyDate(models.Model):
     def _prepare_reminder_values(self):
         model_id = self.env["ir.model"]._get_id("res.partner")
         activity_types = {
-            "call": self.env.ref("client_segmentation.mail_activity_type_key_date_call"),
+            "call": self.env.ref(
+                "client_segmentation.mail_activity_type_key_date_call"
+            ),
             "congratulate": self.env.ref(
                 "client_segmentation.mail_activity_type_key_date_congratulate"
             ),
@@ -301,9 +303,7 @@ class ClientKeyDate(models.Model):
             client = key_date.commercial_partner_id
             company = client.company_id or self.env.company
             user = (
-                client.user_id
-                or company.key_date_responsible_user_id
-                or fallback_user
+                client.user_id or company.key_date_responsible_user_id or fallback_user
             )
             occasion = key_date.type_id.name
             if key_date.name:

@@ -164,7 +164,9 @@ class ResPartner(models.Model):
                 ids=commercial_ids,
             )
         )
-        by_commercial = {pid: (rank, share) for pid, rank, share in self.env.cr.fetchall()}
+        by_commercial = {
+            pid: (rank, share) for pid, rank, share in self.env.cr.fetchall()
+        }
         for partner in self:
             rank, share = by_commercial.get(partner.commercial_partner_id.id, (0, 0.0))
             partner.segment_rank = rank
@@ -173,7 +175,15 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_segment_fields_not_written(vals)
+            # Defaults (e.g. the 'none' recency fallback, which res.users and
+            # forms pass along) are not a hand-set segment.
+            self._check_segment_fields_not_written(
+                {
+                    name: value
+                    for name, value in vals.items()
+                    if value not in (False, None, 0, "none")
+                }
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -338,9 +348,7 @@ class ResPartner(models.Model):
                 documents=documents,
             )
         )
-        cr.execute(
-            SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)")
-        )
+        cr.execute(SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)"))
         cr.execute(SQL("ANALYZE client_segment_figures"))
 
     @api.model
@@ -626,8 +634,7 @@ class ResPartner(models.Model):
             )
             for invoice in Move.browse(move_id for _partner, move_id in groups):
                 stage_by_client[invoice.commercial_partner_id.id] = (
-                    f"{invoice.name} - "
-                    f"{payment_states.get(invoice.payment_state, '')}"
+                    f"{invoice.name} - {payment_states.get(invoice.payment_state, '')}"
                 )
         for partner in self:
             partner.current_order_stage = stage_by_client.get(
@@ -850,8 +857,17 @@ class ResPartnerFunnel(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        fallback_stage = self._fields["funnel_stage_id"].get_company_dependent_fallback(
+            self
+        )
         for vals in vals_list:
-            self._check_funnel_computed_fields_not_written(vals)
+            # Defaults may carry the fallbacks (users created with their
+            # partner): the temperature is computed below, never taken from
+            # input, and the fallback stage is what a new partner has anyway.
+            for name in FUNNEL_COMPUTED_FIELDS:
+                vals.pop(name, None)
+            if fallback_stage and vals.get("funnel_stage_id") == fallback_stage.id:
+                del vals["funnel_stage_id"]
             if vals.get("funnel_stage_id"):
                 self.browse()._funnel_check_stage_entry(vals)
         partners = super().create(vals_list)
