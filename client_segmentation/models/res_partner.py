@@ -767,7 +767,7 @@ class ResPartner(models.Model):
 
 # ---------------------------------------------------------------------------
 # Funnel colour stages, typology and temperature (issue #4)
-# See docs/adr-002-funnel.md. A second extension class keeps this capability
+# See docs/adr-004-funnel.md. A second extension class keeps this capability
 # in one block: it extends the engine run and write() through super().
 # ---------------------------------------------------------------------------
 
