@@ -36,7 +36,10 @@
         "views/client_key_date_views.xml",
         "views/client_card_menus.xml",
     ],
-    "demo": ["demo/res_partner_demo.xml"],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/res_partner_funnel_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "client_segmentation/static/src/views/client_board_kanban.js",
