@@ -12,27 +12,41 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "security/client_key_date_security.xml",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
-        "views/res_partner_views.xml",
-        "views/res_config_settings_views.xml",
-        "views/client_segmentation_menus.xml",
-        # client card (issue #3)
-        "security/client_key_date_security.xml",
         "data/mail_activity_type_data.xml",
         "data/client_channel_data.xml",
         "data/client_key_date_type_data.xml",
         "data/client_key_date_cron_data.xml",
+        "data/client_funnel_stage_data.xml",
+        "data/client_type_data.xml",
+        "data/client_refusal_reason_data.xml",
+        "views/client_funnel_stage_views.xml",
+        "views/client_type_views.xml",
+        "views/client_refusal_reason_views.xml",
         "views/client_channel_views.xml",
         "views/client_interest_tag_views.xml",
         "views/client_key_date_type_views.xml",
         "views/client_key_date_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/client_segmentation_menus.xml",
         "views/client_card_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
-        # client card (issue #3)
         "demo/client_card_demo.xml",
+        "demo/res_partner_funnel_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "client_segmentation/static/src/views/client_board_kanban.js",
+            "client_segmentation/static/src/views/client_board_kanban.xml",
+        ],
+        "web.assets_tests": [
+            "client_segmentation/static/tests/tours/client_segmentation_tour.js",
+        ],
+    },
 }

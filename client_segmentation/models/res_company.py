@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import segmentation
+from ..tools import funnel, segmentation
 
 
 class ResCompany(models.Model):
@@ -151,5 +151,53 @@ class ResCompany(models.Model):
                         "%(count)s).",
                         company=company.name,
                         count=company.segment_frequency_regular_min,
+                    )
+                ) from error
+
+    # --- Funnel colour stages (issue #4) -------------------------------------
+    segment_funnel_platinum_purchases = fields.Integer(
+        string="Platinum From (purchases)",
+        default=3,
+        help="Clients with at least this many purchases, not sleeping, move to "
+        "the platinum stage; fewer purchases give gold.",
+    )
+    segment_funnel_long_purchases = fields.Integer(
+        string="Long Cooperation From (purchases)",
+        default=4,
+        help="A sleeping client with at least this many purchases, spread over "
+        "the duration below, stopped after a long cooperation (platinum-red); "
+        "other sleeping buyers are red-gold.",
+    )
+    segment_funnel_long_months = fields.Integer(
+        string="Long Cooperation Over (months)",
+        default=12,
+        help="Months between the first and the last purchase that make a long "
+        "cooperation; 0: the number of purchases alone decides.",
+    )
+
+    @api.constrains(
+        "segment_funnel_platinum_purchases",
+        "segment_funnel_long_purchases",
+        "segment_funnel_long_months",
+    )
+    def _check_segment_funnel_thresholds(self):
+        for company in self:
+            try:
+                funnel.check_thresholds(
+                    company.segment_funnel_platinum_purchases,
+                    company.segment_funnel_long_purchases,
+                    company.segment_funnel_long_months,
+                )
+            except funnel.SettingsError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: platinum and a long cooperation need at "
+                        "least 2 purchases and the cooperation duration cannot "
+                        "be negative (platinum: %(platinum)s, long cooperation: "
+                        "%(long)s purchases over %(months)s months).",
+                        company=company.name,
+                        platinum=company.segment_funnel_platinum_purchases,
+                        long=company.segment_funnel_long_purchases,
+                        months=company.segment_funnel_long_months,
                     )
                 ) from error

@@ -54,3 +54,14 @@ class ResConfigSettings(models.TransientModel):
     key_date_responsible_user_id = fields.Many2one(
         related="company_id.key_date_responsible_user_id", readonly=False
     )
+
+    # --- Funnel colour stages (issue #4) -------------------------------------
+    segment_funnel_platinum_purchases = fields.Integer(
+        related="company_id.segment_funnel_platinum_purchases", readonly=False
+    )
+    segment_funnel_long_purchases = fields.Integer(
+        related="company_id.segment_funnel_long_purchases", readonly=False
+    )
+    segment_funnel_long_months = fields.Integer(
+        related="company_id.segment_funnel_long_months", readonly=False
+    )

@@ -5,7 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import key_dates, segmentation
+from ..tools import funnel, key_dates, segmentation
 
 _logger = logging.getLogger(__name__)
 
@@ -784,3 +784,439 @@ class ResPartner(models.Model):
             "search_default_upcoming": 1,
         }
         return action
+
+
+# ---------------------------------------------------------------------------
+# Funnel colour stages, typology and temperature (issue #4)
+# See docs/adr-004-funnel.md. A second extension class keeps this capability
+# in one block: it extends the engine run and write() through super().
+# ---------------------------------------------------------------------------
+
+# Written by the engine (and after stage changes) in SQL, never by users.
+FUNNEL_COMPUTED_FIELDS = ("temperature",)
+TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+# Engine tracking messages created per mail.message create() call.
+FUNNEL_MESSAGE_BATCH_SIZE = 1000
+
+
+# A separate extension on purpose: it extends the engine run, create() and
+# write() of the class above through super(), in one block a merge can keep.
+class ResPartnerFunnel(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    # Every column shows on the boards, empty ones included.
+    abc_class = fields.Selection(group_expand=True)
+    recency_segment = fields.Selection(group_expand=True)
+    funnel_stage_id = fields.Many2one(
+        comodel_name="client.funnel.stage",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_funnel_stage_ids",
+        help="Colour stage of the client in the sales funnel. Automatic stages "
+        "follow the purchases at each segment recompute; manual ones are set "
+        "by the salesperson.",
+    )
+    funnel_stage_color = fields.Char(related="funnel_stage_id.color")
+    funnel_stage_is_automatic = fields.Boolean(related="funnel_stage_id.is_automatic")
+    funnel_stage_requires_reason = fields.Boolean(
+        related="funnel_stage_id.requires_reason"
+    )
+    funnel_stage_locked = fields.Boolean(
+        string="Stage Locked",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="Keep the stage chosen by hand: the segment recompute leaves it "
+        "alone, and automatic stages can be set by hand.",
+    )
+    refusal_reason_id = fields.Many2one(
+        comodel_name="client.refusal.reason",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        help="Why the client refused or stopped; asked when entering a red stage.",
+    )
+    client_type_id = fields.Many2one(
+        comodel_name="client.type",
+        string="Typology",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_client_type_ids",
+        help="Behaviour model of the client, learnt in conversation.",
+    )
+    temperature = fields.Selection(
+        selection=TEMPERATURE_SELECTION,
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        group_expand=True,
+        help="Hot, warm or cold: from the recency of the purchases for buyers "
+        "(sleeping is cold), from the funnel stage for the others, unless "
+        "overridden.",
+    )
+    temperature_override = fields.Selection(
+        selection=TEMPERATURE_SELECTION,
+        string="Temperature Set by Hand",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="Replaces the computed temperature of the client.",
+    )
+
+    @api.model
+    def _read_group_funnel_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    @api.model
+    def _read_group_client_type_ids(self, types, domain):
+        return types.search([])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        fallback_stage = self._fields["funnel_stage_id"].get_company_dependent_fallback(
+            self
+        )
+        for vals in vals_list:
+            # Defaults may carry the fallbacks (users created with their
+            # partner): the temperature is computed below, never taken from
+            # input, and the fallback stage is what a new partner has anyway.
+            for name in FUNNEL_COMPUTED_FIELDS:
+                vals.pop(name, None)
+            if fallback_stage and vals.get("funnel_stage_id") == fallback_stage.id:
+                del vals["funnel_stage_id"]
+            if vals.get("funnel_stage_id"):
+                self.browse()._funnel_check_stage_entry(vals)
+        partners = super().create(vals_list)
+        funnel_partners = partners.filtered(
+            lambda partner: partner.funnel_stage_id or partner.temperature_override
+        )
+        if funnel_partners:
+            funnel_partners._funnel_update(self.env.company, assign_stages=False)
+        return partners
+
+    def write(self, vals):
+        self._check_funnel_computed_fields_not_written(vals)
+        if "funnel_stage_id" in vals:
+            vals = self._funnel_prepare_stage_write(vals)
+        result = super().write(vals)
+        if {"funnel_stage_id", "temperature_override"} & set(vals):
+            self._funnel_update(self.env.company, assign_stages=False)
+        return result
+
+    @api.model
+    def _check_funnel_computed_fields_not_written(self, vals):
+        if set(vals) & set(FUNNEL_COMPUTED_FIELDS):
+            raise UserError(
+                self.env._(
+                    "The temperature is computed from the purchases and the funnel "
+                    "stage; set 'Temperature Set by Hand' to change it."
+                )
+            )
+
+    def _funnel_prepare_stage_write(self, vals):
+        """Check the partners entering the written stage; leaving a refusal
+        stage forgets the refusal reason. Return the values to write."""
+        stage = self.env["client.funnel.stage"].browse(vals["funnel_stage_id"])
+        entering = self.filtered(lambda partner: partner.funnel_stage_id != stage)
+        if entering:
+            entering._funnel_check_stage_entry(vals)
+        if not stage.requires_reason and "refusal_reason_id" not in vals:
+            vals = dict(vals, refusal_reason_id=False)
+        return vals
+
+    def _funnel_check_stage_entry(self, vals):
+        """Refuse a manual move of ``self`` (empty on create) into the stage of
+        ``vals`` that the rules forbid."""
+        stage = self.env["client.funnel.stage"].browse(vals["funnel_stage_id"])
+        if not stage:
+            return
+        names = ", ".join(self.mapped("display_name")) or vals.get("name", "")
+        if stage.auto_rule:
+            if "funnel_stage_locked" in vals:
+                unlocked = not vals["funnel_stage_locked"]
+            else:
+                unlocked = not self or any(
+                    not partner.funnel_stage_locked for partner in self
+                )
+            if unlocked:
+                raise UserError(
+                    self.env._(
+                        "%(stage)s is set automatically from the purchases of the "
+                        "client, it cannot be chosen by hand (%(clients)s). Lock the "
+                        "stage on the client card first to place a client there "
+                        "yourself.",
+                        stage=stage.name,
+                        clients=names,
+                    )
+                )
+        if stage.requires_reason and not vals.get("refusal_reason_id"):
+            if not self or any(not partner.refusal_reason_id for partner in self):
+                raise UserError(
+                    self.env._(
+                        "Moving %(clients)s to %(stage)s needs a refusal reason: "
+                        "open the client card and choose the stage together with "
+                        "the reason.",
+                        stage=stage.name,
+                        clients=names,
+                    )
+                )
+
+    @api.model
+    def _segment_recompute_company(self, company):
+        stats = super()._segment_recompute_company(company)
+        stats["funnel_moved"] = self._funnel_update(company)
+        return stats
+
+    @api.model
+    def _funnel_decision_maker_known_sql(self, partner_alias):
+        """SQL truth value of "the decision maker of the commercial partner
+        ``partner_alias`` is known", for the grey rule: the same definition as
+        the client card's ``decision_maker_known`` (the partner itself or one
+        of its active contact persons is flagged ``is_decision_maker``)."""
+        return SQL(
+            """EXISTS (SELECT 1 FROM res_partner dm
+                        WHERE dm.commercial_partner_id = %(partner)s.id
+                          AND dm.is_decision_maker AND dm.active)""",
+            partner=partner_alias,
+        )
+
+    def _funnel_update(self, company, assign_stages=True):
+        """Apply the funnel rules of :mod:`..tools.funnel` for ``company`` in
+        SQL and return the number of stage changes.
+
+        On an empty recordset (the engine run), every commercial partner is
+        processed, one UPDATE per batch of ids; otherwise only ``self``.
+        ``assign_stages=False`` only refreshes the temperature (after a manual
+        stage or override change). Only changed rows are written; stage changes
+        into or out of a purchase stage are logged in the chatter, in batch.
+        Raw SQL bypasses access rules: callers check rights.
+        """
+        key = str(company.id)
+        Stage = self.env["client.funnel.stage"]
+        partners = self.with_company(company)
+        fallback = self._fields["funnel_stage_id"].get_company_dependent_fallback(
+            partners
+        )
+        fallback_id = fallback.id or None
+        temperature_fallback = (
+            self._fields["temperature"].get_company_dependent_fallback(partners) or None
+        )
+        rule_stages = Stage._funnel_rule_stages()
+        manual_ids = (
+            Stage.with_context(active_test=False)
+            .search([("is_automatic", "=", False)])
+            .ids
+        )
+        self.env.flush_all()
+
+        def company_value(column, cast):
+            return SQL("(p2.%s ->> %s)::%s", SQL.identifier(column), key, SQL(cast))
+
+        current = SQL(
+            "COALESCE(%s, %s)", company_value("funnel_stage_id", "int4"), fallback_id
+        )
+        purchases = SQL(
+            "COALESCE(%s, 0)", company_value("segment_purchase_count", "int4")
+        )
+        recency = company_value("recency_segment", "varchar")
+        long_cooperation = SQL(
+            """(%(purchases)s >= %(long_purchases)s
+                AND (%(long_months)s = 0
+                     OR %(last)s
+                        >= %(first)s + make_interval(months => %(long_months)s)))""",
+            purchases=purchases,
+            long_purchases=company.segment_funnel_long_purchases,
+            long_months=company.segment_funnel_long_months,
+            first=company_value("segment_first_purchase_date", "date"),
+            last=company_value("segment_last_purchase_date", "date"),
+        )
+        rule = SQL(
+            """CASE WHEN %(purchases)s > 0 THEN
+                        CASE WHEN %(recency)s = 'sleeping' THEN
+                                  CASE WHEN %(long)s THEN 'platinum_red'
+                                       ELSE 'red_gold' END
+                             WHEN %(purchases)s >= %(platinum)s THEN 'platinum'
+                             ELSE 'gold' END
+                    WHEN p2.is_company AND NOT %(dm_known)s THEN 'grey'
+                    ELSE 'white' END""",
+            purchases=purchases,
+            recency=recency,
+            long=long_cooperation,
+            platinum=company.segment_funnel_platinum_purchases,
+            dm_known=self._funnel_decision_maker_known_sql(SQL("p2")),
+        )
+        if assign_stages and rule_stages:
+            target = SQL(
+                "CASE r.rule %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", name, stage_id)
+                    for name, stage_id in rule_stages.items()
+                ),
+            )
+            new_stage = SQL(
+                """CASE WHEN r.locked THEN r.current
+                        WHEN r.rule IN %(purchase_rules)s
+                            THEN COALESCE(%(target)s, r.current)
+                        WHEN r.current = ANY(%(manual)s) THEN r.current
+                        ELSE COALESCE(%(target)s, r.current) END""",
+                purchase_rules=funnel.PURCHASE_RULES,
+                target=target,
+                manual=manual_ids,
+            )
+        else:
+            new_stage = SQL("r.current")
+        temperature = SQL(
+            """CASE WHEN c.override IS NOT NULL THEN c.override
+                    WHEN c.purchases > 0 THEN
+                        CASE WHEN c.recency IN ('hot', 'warm') THEN c.recency
+                             ELSE 'cold' END
+                    ELSE COALESCE(s.temperature, 'cold') END"""
+        )
+        if self:
+            scope = SQL("p2.id = ANY(%s)", self.ids)
+            ranges = [(0, 0)]
+        else:
+            scope = SQL("p2.id = p2.commercial_partner_id")
+            self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
+            max_id = self.env.cr.fetchone()[0]
+            ranges = [
+                (low, low + SEGMENT_BATCH_SIZE)
+                for low in range(0, max_id + 1, SEGMENT_BATCH_SIZE)
+            ]
+        changes = []
+        for low, high in ranges:
+            in_range = (
+                SQL("TRUE") if self else SQL("p2.id >= %s AND p2.id < %s", low, high)
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner p
+                       SET funnel_stage_id = CASE
+                               WHEN n.new_stage IS NOT DISTINCT FROM %(fallback)s
+                                   THEN p.funnel_stage_id - %(key)s
+                               ELSE COALESCE(p.funnel_stage_id, '{}'::jsonb)
+                                    || jsonb_build_object(%(key)s, n.new_stage) END,
+                           temperature = CASE
+                               WHEN n.new_temperature IS NOT DISTINCT FROM
+                                    %(temperature_fallback)s
+                                   THEN p.temperature - %(key)s
+                               ELSE COALESCE(p.temperature, '{}'::jsonb)
+                                    || jsonb_build_object(%(key)s, n.new_temperature)
+                               END,
+                           refusal_reason_id = CASE WHEN n.keep_reason
+                               THEN p.refusal_reason_id
+                               ELSE p.refusal_reason_id - %(key)s END
+                      FROM (
+                          SELECT c.id, c.current, c.new_stage, c.old_temperature,
+                                 %(temperature)s AS new_temperature,
+                                 COALESCE(s.requires_reason, FALSE) AS keep_reason
+                            FROM (
+                                SELECT r.*, %(new_stage)s AS new_stage
+                                  FROM (
+                                      SELECT p2.id,
+                                             %(current)s AS current,
+                                             COALESCE(%(locked)s, FALSE) AS locked,
+                                             %(purchases)s AS purchases,
+                                             %(recency)s AS recency,
+                                             %(rule)s AS rule,
+                                             %(override)s AS override,
+                                             COALESCE(%(old_temperature)s,
+                                                      %(temperature_fallback)s)
+                                                 AS old_temperature
+                                        FROM res_partner p2
+                                       WHERE %(scope)s AND %(in_range)s
+                                  ) r
+                            ) c
+                            LEFT JOIN client_funnel_stage s ON s.id = c.new_stage
+                      ) n
+                     WHERE p.id = n.id
+                       AND (n.new_stage IS DISTINCT FROM n.current
+                            OR n.new_temperature IS DISTINCT FROM n.old_temperature
+                            OR (NOT n.keep_reason AND p.refusal_reason_id ? %(key)s))
+                    RETURNING p.id, n.current, n.new_stage
+                    """,
+                    fallback=fallback_id,
+                    key=key,
+                    temperature_fallback=temperature_fallback,
+                    temperature=temperature,
+                    new_stage=new_stage,
+                    current=current,
+                    locked=company_value("funnel_stage_locked", "boolean"),
+                    purchases=purchases,
+                    recency=recency,
+                    rule=rule,
+                    override=company_value("temperature_override", "varchar"),
+                    old_temperature=company_value("temperature", "varchar"),
+                    scope=scope,
+                    in_range=in_range,
+                )
+            )
+            changes.extend(row for row in self.env.cr.fetchall() if row[1] != row[2])
+        self.invalidate_model(["funnel_stage_id", "temperature", "refusal_reason_id"])
+        if assign_stages:
+            purchase_stage_ids = {
+                rule_stages[name]
+                for name in funnel.PURCHASE_RULES
+                if name in rule_stages
+            }
+            self._funnel_log_stage_changes(
+                company,
+                [row for row in changes if {row[1], row[2]} & purchase_stage_ids],
+            )
+        return len(changes)
+
+    @api.model
+    def _funnel_log_stage_changes(self, company, changes):
+        """Post one tracking message per ``(partner_id, old_stage_id,
+        new_stage_id)`` change, like the chatter tracking of a manual change,
+        with one mail.message create() per batch."""
+        if not changes:
+            return
+        stage_names = {
+            stage.id: stage.display_name
+            for stage in self.env["client.funnel.stage"]
+            .with_context(active_test=False)
+            .browse({stage_id for row in changes for stage_id in row[1:] if stage_id})
+        }
+        field_id = self.env["ir.model.fields"]._get(self._name, "funnel_stage_id").id
+        note_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        author_id = self.env.user.partner_id.id
+        body = self.env._(
+            "Funnel stage updated by the segment recompute (%(company)s).",
+            company=company.name,
+        )
+        values = [
+            {
+                "model": self._name,
+                "res_id": partner_id,
+                "message_type": "notification",
+                "subtype_id": note_id,
+                "author_id": author_id,
+                "is_internal": True,
+                "body": body,
+                "tracking_value_ids": [
+                    Command.create(
+                        {
+                            "field_id": field_id,
+                            "old_value_integer": old_id or 0,
+                            "old_value_char": stage_names.get(old_id, ""),
+                            "new_value_integer": new_id or 0,
+                            "new_value_char": stage_names.get(new_id, ""),
+                        }
+                    )
+                ],
+            }
+            for partner_id, old_id, new_id in changes
+        ]
+        # sudo: engine bookkeeping on records whose rights the caller checked
+        # (sales manager action or the cron); users cannot create notes on
+        # every client.
+        Message = self.env["mail.message"].sudo()
+        for start in range(0, len(values), FUNNEL_MESSAGE_BATCH_SIZE):
+            Message.create(values[start : start + FUNNEL_MESSAGE_BATCH_SIZE])

@@ -3,5 +3,10 @@ from . import test_segmentation_settings
 from . import test_client_card
 from . import test_client_card_access
 from . import test_client_card_import
-from . import test_key_date_reminders
+from . import test_client_key_date_reminders
 from . import test_purchase_frequency
+
+# --- funnel stages, typology, temperature, boards (issue #4) ---
+from . import test_funnel
+from . import test_funnel_access
+from . import test_funnel_tour

@@ -2,3 +2,4 @@
 # (tests/test_tools_segmentation.py at the repository root).
 from . import segmentation
 from . import key_dates
+from . import funnel

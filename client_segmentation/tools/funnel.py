@@ -1,0 +1,131 @@
+"""Funnel colour stages and temperature of client_segmentation, free of Odoo.
+
+The decision logic of the automatic funnel stages (DOMAIN 2.1, seed 004) and of
+the client temperature (DOMAIN 2.3).  The engine applies the very same rules
+in one SQL UPDATE per batch (``res.partner._funnel_update``); the Odoo tests
+check that both agree.
+
+Automatic rules, from the client's purchase figures of one company:
+
+* bought, and the recency is *sleeping*:
+  - long cooperation (at least ``long_purchases`` purchases spread over at
+    least ``long_months`` months, first to last purchase) -> ``platinum_red``;
+  - otherwise (stopped after about three orders) -> ``red_gold``;
+* bought, not sleeping: ``platinum_purchases`` purchases or more ->
+  ``platinum``, else ``gold``;
+* never bought: a company whose decision maker is unknown -> ``grey``, any
+  other client -> ``white``.
+
+Precedence, applied per client by :func:`next_stage_rule`:
+
+1. a locked stage is never touched;
+2. a purchase rule (gold, platinum, red-gold, platinum-red) always wins over
+   the current stage, manual ones included: buying is the strongest fact;
+3. a client who never bought keeps a manual stage (green, yellow, gold-green,
+   red-green) set by the salesperson; only clients in an automatic stage (or
+   none) move to grey or white.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+RULES = ("white", "grey", "gold", "platinum", "red_gold", "platinum_red")
+PURCHASE_RULES = ("gold", "platinum", "red_gold", "platinum_red")
+TEMPERATURES = ("cold", "warm", "hot")
+KEEP = None  # next_stage_rule(): leave the current stage as it is
+
+
+class SettingsError(ValueError):
+    """Invalid funnel settings; the message names the problem."""
+
+
+def check_thresholds(platinum_purchases, long_purchases, long_months):
+    """Raise :class:`SettingsError` unless the thresholds make sense.
+
+    Platinum needs at least 2 purchases (1 is gold); a long cooperation needs
+    at least 2 purchases and 0 or more months (0: the number of purchases
+    alone decides).
+    """
+    if platinum_purchases is None or platinum_purchases < 2:
+        raise SettingsError("Platinum needs at least 2 purchases.")
+    if long_purchases is None or long_purchases < 2:
+        raise SettingsError("A long cooperation needs at least 2 purchases.")
+    if long_months is None or long_months < 0:
+        raise SettingsError("The long cooperation duration cannot be negative.")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Shift ``day`` by whole months, clamping to the month's last day (as
+    PostgreSQL's ``date + interval 'n months'`` does)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+def is_long_cooperation(
+    purchase_count, first_purchase, last_purchase, long_purchases, long_months
+):
+    """Whether a client's history counts as a long cooperation."""
+    if not purchase_count or purchase_count < long_purchases:
+        return False
+    if not long_months:
+        return True
+    if not first_purchase or not last_purchase:
+        return False
+    return last_purchase >= add_months(first_purchase, long_months)
+
+
+def automatic_rule(
+    purchase_count,
+    recency,
+    first_purchase,
+    last_purchase,
+    is_company,
+    decision_maker_known,
+    platinum_purchases=3,
+    long_purchases=4,
+    long_months=12,
+):
+    """The automatic rule a client's figures point to (one of :data:`RULES`)."""
+    if purchase_count and purchase_count > 0:
+        if recency == "sleeping":
+            if is_long_cooperation(
+                purchase_count,
+                first_purchase,
+                last_purchase,
+                long_purchases,
+                long_months,
+            ):
+                return "platinum_red"
+            return "red_gold"
+        if purchase_count >= platinum_purchases:
+            return "platinum"
+        return "gold"
+    if is_company and not decision_maker_known:
+        return "grey"
+    return "white"
+
+
+def next_stage_rule(computed_rule, current_is_manual, locked):
+    """Apply the precedence; return the rule to move to, or :data:`KEEP`."""
+    if locked:
+        return KEEP
+    if computed_rule in PURCHASE_RULES:
+        return computed_rule
+    if current_is_manual:
+        return KEEP
+    return computed_rule
+
+
+def temperature(override, purchase_count, recency, stage_temperature):
+    """Temperature of a client: the override, else from recency for buyers
+    (hot, warm; sleeping is cold), else the temperature of its stage."""
+    if override:
+        return override
+    if purchase_count and purchase_count > 0:
+        return {"hot": "hot", "warm": "warm"}.get(recency, "cold")
+    return stage_temperature or "cold"
