@@ -116,7 +116,7 @@ def seed(cr, SQL, n, company_id):
 
 def touch_one_percent(cr, SQL, partner_ids, journal_id, currency_id, company_id):
     """A new invoice, dated today, for about 1 % of the partners."""
-    chosen = partner_ids[:: 100]
+    chosen = partner_ids[::100]
     cr.execute(
         SQL(
             """
