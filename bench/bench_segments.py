@@ -189,12 +189,22 @@ def per_partner(env, partner_ids):
         partner.flush_recordset()
 
 
+def drop_database(db):
+    """Drop ``db``; an autovacuum worker still busy with the seeded tables
+    makes DROP DATABASE fail for a moment, so try again."""
+    for _attempt in range(30):
+        if subprocess.run(["dropdb", "--if-exists", db], check=False).returncode == 0:
+            return
+        time.sleep(2)
+    raise RuntimeError(f"could not drop database {db}")
+
+
 def run_size(args, n):
     import odoo
     from odoo.tools import SQL
 
     db = f"cs_bench_{n}"
-    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    drop_database(db)
     subprocess.run(["createdb", "-T", args.template, db], check=True)
     registry = odoo.modules.registry.Registry.new(db)
     row = {"n": n}
@@ -230,7 +240,7 @@ def run_size(args, n):
     odoo.modules.registry.Registry.delete(db)
     odoo.sql_db.close_db(db)
     if not args.keep:
-        subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+        drop_database(db)
     return row
 
 
