@@ -47,6 +47,12 @@ class ResCompany(models.Model):
         help="Posted customer invoices minus credit notes, or confirmed sales "
         "orders (needs the Sales app). Untaxed amounts in the company currency.",
     )
+    segment_funnel_applied_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Funnel thresholds of the last recompute; when they differ, the "
+        "next recompute re-examines every client.",
+    )
     segment_last_run_at = fields.Datetime(
         string="Segments Computed On",
         readonly=True,

@@ -273,9 +273,13 @@ class ResPartner(models.Model):
         )
         cr.execute(SQL("SELECT count(*) FROM client_segment_figures"))
         clients = cr.fetchone()[0]
-        written = self._segment_write(company, cut_a, cut_b, hot_since, warm_since)
+        written, changed_ids = self._segment_write(
+            company, cut_a, cut_b, hot_since, warm_since
+        )
         cr.execute(SQL("DROP TABLE client_segment_figures"))
         self.invalidate_model(list(SEGMENT_FIELDS))
+        # sudo: the caller's rights were checked (sales manager action or the
+        # cron); sales managers cannot write the company record itself.
         company.sudo().segment_last_run_at = fields.Datetime.now()
         _logger.info(
             "Client segments of %s: %s clients ranked, %s contacts written in %.1fs",
@@ -284,7 +288,7 @@ class ResPartner(models.Model):
             written,
             time.monotonic() - started,
         )
-        return {"clients": clients, "written": written}
+        return {"clients": clients, "written": written, "changed_ids": changed_ids}
 
     @api.model
     def _segment_collect_figures(self, company, today):
@@ -352,11 +356,10 @@ class ResPartner(models.Model):
         cr.execute(SQL("ANALYZE client_segment_figures"))
 
     @api.model
-    def _segment_write(self, company, cut_a, cut_b, hot_since, warm_since):
-        """Apply the classification to the partners of ``company`` and write
-        only what changed; children of a commercial partner, archived ones
-        included, get its values. Return the number of rows written."""
-        key = str(company.id)
+    def _segment_values_sql(self, company, cut_a, cut_b, hot_since, warm_since):
+        """SQL expressions of every stored segment value, over the figures
+        ``f`` of one commercial partner: the rules of ``tools.segmentation``
+        applied through their cut-offs."""
 
         def ranked_up_to(cut):
             if cut is None:
@@ -369,7 +372,7 @@ class ResPartner(models.Model):
                 partner=partner_id,
             )
 
-        new_values = {
+        return {
             "abc_class": SQL(
                 """CASE WHEN COALESCE(f.revenue_window, 0) <= 0 THEN NULL
                         WHEN %(a)s THEN 'a' WHEN %(b)s THEN 'b' ELSE 'c' END""",
@@ -387,9 +390,10 @@ class ResPartner(models.Model):
             ),
             "segment_revenue_window": SQL("NULLIF(f.revenue_window, 0)"),
             "segment_revenue_total": SQL("NULLIF(f.revenue_total, 0)"),
-            "segment_purchase_count": SQL("NULLIF(f.purchase_count, 0)"),
+            "segment_purchase_count": SQL("NULLIF(f.purchase_count, 0)::int4"),
             "segment_purchase_average": SQL(
-                "ROUND(f.revenue_total / NULLIF(f.purchase_count, 0), 2)"
+                "ROUND(f.revenue_total / NULLIF(f.purchase_count, 0), %s)",
+                company.currency_id.decimal_places,
             ),
             "segment_first_purchase_date": SQL("f.first_purchase"),
             "segment_last_purchase_date": SQL("f.last_purchase"),
@@ -402,17 +406,153 @@ class ResPartner(models.Model):
                 regular=company.segment_frequency_regular_min,
             ),
         }
-        columns = [SQL.identifier(name) for name in new_values]
+
+    @api.model
+    def _segment_write(self, company, cut_a, cut_b, hot_since, warm_since):
+        """Apply the classification to the partners of ``company`` and write
+        only what changed; children of a commercial partner, archived ones
+        included, get its values. Return ``(rows written, ids of the
+        commercial partners whose values changed or that were edited since
+        the last run, or None when every partner was examined)``.
+
+        ``client.segment.state`` holds what the previous run wrote: comparing
+        the new values with it (two narrow tables) finds the few commercial
+        partners to write without reading every ``res_partner`` row. Without
+        a state for the company (first run), every partner is examined.
+        """
+        values = self._segment_values_sql(company, cut_a, cut_b, hot_since, warm_since)
+        names = list(values)
         cr = self.env.cr
-        written = 0
-        # 1. Partners with documents (and their contacts): set what changed.
+        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_new"))
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE client_segment_new AS
+                SELECT f.partner_id, %s FROM client_segment_figures f
+                """,
+                SQL(", ").join(
+                    SQL("%s AS %s", expr, SQL.identifier(name))
+                    for name, expr in values.items()
+                ),
+            )
+        )
+        cr.execute(SQL("CREATE UNIQUE INDEX ON client_segment_new (partner_id)"))
+        cr.execute(SQL("ANALYZE client_segment_new"))
+        State = self.env["client.segment.state"]
+        State.flush_model()
+        cr.execute(
+            SQL(
+                "SELECT 1 FROM client_segment_state WHERE company_id = %s LIMIT 1",
+                company.id,
+            )
+        )
+        incremental = bool(cr.fetchone()) and company.segment_last_run_at
+        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_changed"))
+        if incremental:
+            self._segment_collect_changes(company, names)
+            written = self._segment_update_partners(company, names, "changed")
+            cr.execute(SQL("SELECT partner_id FROM client_segment_changed"))
+            changed_ids = [row[0] for row in cr.fetchall()]
+        else:
+            written = self._segment_update_partners(company, names, "all")
+            changed_ids = None
+        State._segment_store(company, names, bool(incremental))
+        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_changed"))
+        cr.execute(SQL("DROP TABLE client_segment_new"))
+        return written, changed_ids
+
+    @api.model
+    def _segment_collect_changes(self, company, names):
+        """Fill the temporary table ``client_segment_changed`` with the
+        commercial partners whose new values differ from the stored state
+        (new, changed or gone), plus those with a contact created or edited
+        since the last run (a new or re-parented contact, a decision maker)."""
+        columns = [SQL.identifier(name) for name in names]
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE client_segment_changed AS
+                SELECT COALESCE(n.partner_id, s.partner_id) AS partner_id
+                  FROM client_segment_new n
+                  FULL JOIN (
+                      SELECT * FROM client_segment_state WHERE company_id = %(company)s
+                  ) s ON s.partner_id = n.partner_id
+                 WHERE n.partner_id IS NULL OR s.partner_id IS NULL
+                    OR (%(new)s) IS DISTINCT FROM (%(old)s)
+                 UNION
+                SELECT commercial_partner_id FROM res_partner
+                 WHERE write_date >= %(since)s AND commercial_partner_id IS NOT NULL
+                """,
+                company=company.id,
+                new=SQL(", ").join(SQL("n.%s", column) for column in columns),
+                old=SQL(", ").join(SQL("s.%s", column) for column in columns),
+                since=company.segment_last_run_at,
+            )
+        )
+        self.env.cr.execute(
+            SQL("CREATE UNIQUE INDEX ON client_segment_changed (partner_id)")
+        )
+        self.env.cr.execute(SQL("ANALYZE client_segment_changed"))
+
+    @api.model
+    def _segment_update_partners(self, company, names, scope):
+        """Write the company's key of every segment field where it differs:
+        on the commercial partners of ``client_segment_changed`` (``scope``
+        ``"changed"``) or of every partner (``"all"``), and their contacts.
+        A partner without new values loses the company's keys; other
+        companies' keys are never touched. Batches of commercial partner ids
+        bound each statement."""
+        key = str(company.id)
+        columns = [SQL.identifier(name) for name in names]
+        assignments = SQL(", ").join(
+            SQL(
+                """%(col)s = CASE WHEN v.%(col)s IS NULL THEN p.%(col)s - %(key)s
+                        ELSE COALESCE(p.%(col)s, '{}'::jsonb)
+                             || jsonb_build_object(%(key)s, v.%(col)s) END""",
+                col=column,
+                key=key,
+            )
+            for column in columns
+        )
+        changed = SQL(" OR ").join(
+            SQL(
+                "(p.%(col)s -> %(key)s) IS DISTINCT FROM to_jsonb(v.%(col)s)",
+                col=column,
+                key=key,
+            )
+            for column in columns
+        )
+        new_columns = SQL(", ").join(SQL("n.%s", column) for column in columns)
+        if scope == "changed":
+            candidates = SQL(
+                "SELECT c.partner_id, %s FROM client_segment_changed c"
+                " LEFT JOIN client_segment_new n ON n.partner_id = c.partner_id",
+                new_columns,
+            )
+        else:
+            # every commercial partner: with new values, or holding values of
+            # this company from an earlier run
+            has_value = SQL(" OR ").join(
+                SQL("cp.%s ? %s", column, key) for column in columns
+            )
+            candidates = SQL(
+                """SELECT cp.id AS partner_id, %s FROM res_partner cp
+                     LEFT JOIN client_segment_new n ON n.partner_id = cp.id
+                    WHERE cp.id = cp.commercial_partner_id
+                      AND (n.partner_id IS NOT NULL OR %s)""",
+                new_columns,
+                has_value,
+            )
+        cr = self.env.cr
         cr.execute(
             SQL(
                 "SELECT COALESCE(MIN(partner_id), 0), COALESCE(MAX(partner_id), -1)"
-                " FROM client_segment_figures"
+                " FROM (%s) c",
+                candidates,
             )
         )
         first_id, last_id = cr.fetchone()
+        written = 0
         for low in range(first_id, last_id + 1, SEGMENT_BATCH_SIZE):
             cr.execute(
                 SQL(
@@ -420,65 +560,19 @@ class ResPartner(models.Model):
                     UPDATE res_partner p
                        SET %(assignments)s
                       FROM (
-                          SELECT f.partner_id, %(selects)s
-                            FROM client_segment_figures f
-                           WHERE f.partner_id >= %(low)s AND f.partner_id < %(high)s
-                      ) n
-                     WHERE p.commercial_partner_id = n.partner_id AND (%(changed)s)
+                          SELECT * FROM (%(candidates)s) c
+                           WHERE c.partner_id >= %(low)s AND c.partner_id < %(high)s
+                      ) v
+                     WHERE p.commercial_partner_id = v.partner_id AND (%(changed)s)
                     """,
-                    assignments=SQL(", ").join(
-                        SQL(
-                            """%(col)s = CASE WHEN n.%(col)s IS NULL
-                                    THEN p.%(col)s - %(key)s
-                                    ELSE COALESCE(p.%(col)s, '{}'::jsonb)
-                                        || jsonb_build_object(%(key)s, n.%(col)s)
-                                    END""",
-                            col=column,
-                            key=key,
-                        )
-                        for column in columns
-                    ),
-                    selects=SQL(", ").join(
-                        SQL("%s AS %s", expr, SQL.identifier(name))
-                        for name, expr in new_values.items()
-                    ),
+                    assignments=assignments,
+                    candidates=candidates,
                     low=low,
                     high=low + SEGMENT_BATCH_SIZE,
-                    changed=SQL(" OR ").join(
-                        SQL(
-                            "(p.%(col)s -> %(key)s)"
-                            " IS DISTINCT FROM to_jsonb(n.%(col)s)",
-                            col=column,
-                            key=key,
-                        )
-                        for column in columns
-                    ),
+                    changed=changed,
                 )
             )
             written += cr.rowcount
-        # 2. Partners that had values for this company and no documents any
-        #    more: drop this company's keys, other companies' stay.
-        cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET %(clear)s
-                 WHERE (%(has_value)s)
-                   AND NOT EXISTS (
-                       SELECT 1 FROM client_segment_figures f
-                        WHERE f.partner_id = p.commercial_partner_id
-                   )
-                """,
-                clear=SQL(", ").join(
-                    SQL("%(col)s = p.%(col)s - %(key)s", col=column, key=key)
-                    for column in columns
-                ),
-                has_value=SQL(" OR ").join(
-                    SQL("p.%s ? %s", column, key) for column in columns
-                ),
-            )
-        )
-        written += cr.rowcount
         return written
 
     # ------------------------------------------------------------------
@@ -968,9 +1062,47 @@ class ResPartnerFunnel(models.Model):
 
     @api.model
     def _segment_recompute_company(self, company):
+        # The first run of a company is its initial classification: every
+        # buyer leaves the default stage at once, which is no news worth one
+        # chatter message per client (a million on a large base).
+        last_run = company.segment_last_run_at
+        full = self._funnel_needs_full_update(company)
         stats = super()._segment_recompute_company(company)
-        stats["funnel_moved"] = self._funnel_update(company)
+        changed_ids = stats.get("changed_ids")
+        if full or changed_ids is None:
+            stats["funnel_moved"] = self._funnel_update(
+                company, log_changes=bool(last_run)
+            )
+        elif changed_ids:
+            # Funnel inputs are the segments (changed_ids holds the partners
+            # whose segments changed) and the partner's own contacts (also in
+            # changed_ids when edited since the last run).
+            stats["funnel_moved"] = self.browse(changed_ids)._funnel_update(company)
+        else:
+            stats["funnel_moved"] = 0
+        # sudo: engine bookkeeping; the caller's rights were checked.
+        company.sudo().segment_funnel_applied_key = self._funnel_settings_key(company)
         return stats
+
+    @api.model
+    def _funnel_settings_key(self, company):
+        return (
+            f"{company.segment_funnel_platinum_purchases}/"
+            f"{company.segment_funnel_long_purchases}/"
+            f"{company.segment_funnel_long_months}"
+        )
+
+    @api.model
+    def _funnel_needs_full_update(self, company):
+        """Every client must be re-examined when the funnel thresholds or the
+        stages changed since the last run (or there was none)."""
+        last_run = company.segment_last_run_at
+        if not last_run or (
+            company.segment_funnel_applied_key != self._funnel_settings_key(company)
+        ):
+            return True
+        Stage = self.env["client.funnel.stage"].with_context(active_test=False)
+        return bool(Stage.search_count([("write_date", ">=", last_run)], limit=1))
 
     @api.model
     def _funnel_decision_maker_known_sql(self, partner_alias):
@@ -985,7 +1117,7 @@ class ResPartnerFunnel(models.Model):
             partner=partner_alias,
         )
 
-    def _funnel_update(self, company, assign_stages=True):
+    def _funnel_update(self, company, assign_stages=True, log_changes=True):
         """Apply the funnel rules of :mod:`..tools.funnel` for ``company`` in
         SQL and return the number of stage changes.
 
@@ -1159,7 +1291,7 @@ class ResPartnerFunnel(models.Model):
             )
             changes.extend(row for row in self.env.cr.fetchall() if row[1] != row[2])
         self.invalidate_model(["funnel_stage_id", "temperature", "refusal_reason_id"])
-        if assign_stages:
+        if assign_stages and log_changes:
             purchase_stage_ids = {
                 rule_stages[name]
                 for name in funnel.PURCHASE_RULES

@@ -136,19 +136,24 @@ class TestFunnelRules(FunnelCase):
         self.assertEqual(self.unknown_dm.funnel_stage_id, self.white)
 
     def test_engine_logs_purchase_stage_changes(self):
+        def stage_tracking(partner):
+            return partner.message_ids.tracking_value_ids.filtered(
+                lambda value: value.field_id.name == "funnel_stage_id"
+            )
+
+        # the company's first run is its initial classification: not logged
         self._recompute()
-        tracking = self.first.message_ids.tracking_value_ids.filtered(
-            lambda value: value.field_id.name == "funnel_stage_id"
-        )
+        self.assertEqual(self.first.funnel_stage_id, self.gold)
+        self.assertFalse(stage_tracking(self.first))
+        newcomer = self._client("Newcomer")
+        self._invoices([(newcomer, self._days_ago(2), 100)])
+        self._recompute()
+        tracking = stage_tracking(newcomer)
         self.assertEqual(len(tracking), 1)
         self.assertEqual(tracking.old_value_char, self.white.name)
         self.assertEqual(tracking.new_value_char, self.gold.name)
         # white -> grey bookkeeping is not a relationship event
-        self.assertFalse(
-            self.unknown_dm.message_ids.tracking_value_ids.filtered(
-                lambda value: value.field_id.name == "funnel_stage_id"
-            )
-        )
+        self.assertFalse(stage_tracking(self.unknown_dm))
 
     def test_other_company_untouched(self):
         other = self.env["res.company"].create({"name": "Funnel Other Co"})

@@ -207,6 +207,33 @@ class TestSegmentation(SegmentationCase):
         self.assertGreaterEqual(self._recompute()["written"], 1)
         self.assertEqual(self._recompute()["written"], 0)
 
+    def test_rerun_follows_time_new_contacts_and_settings(self):
+        client, other = self._client("Incremental"), self._client("Other")
+        self._invoices(
+            [(client, self._days_ago(25), 100), (other, self._days_ago(2), 300)]
+        )
+        self._recompute()
+        self.assertEqual(client.recency_segment, "hot")
+        state = self.env["client.segment.state"].search(
+            [("partner_id", "=", client.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(state.recency_segment, "hot")
+        # a contact added after the run gets its company's values on the next
+        contact = self.Partner.create({"name": "New buyer", "parent_id": client.id})
+        self.assertFalse(contact.recency_segment == "hot")
+        with freeze_time("2026-07-10"):
+            # time passes: 35 days since the purchase, hot -> warm
+            self._recompute()
+            self.assertEqual(client.recency_segment, "warm")
+            self.assertEqual(contact.recency_segment, "warm")
+            self.assertEqual(contact.abc_class, client.abc_class)
+            self.assertEqual(self._recompute()["written"], 0)
+            # settings: a shorter warm threshold reclassifies on the next run
+            self.company.segment_recency_warm_days = 32
+            self._recompute()
+            self.assertEqual(client.recency_segment, "sleeping")
+            self.assertEqual(other.recency_segment, "hot")
+
     def test_filters_and_group_by(self):
         clients = [self._client(f"Group {i}") for i in range(4)]
         self._invoices(
