@@ -1,5 +1,8 @@
+import json
 import logging
 import time
+
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -890,7 +893,7 @@ class ResPartner(models.Model):
 FUNNEL_COMPUTED_FIELDS = ("temperature",)
 TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
 # Engine tracking messages created per mail.message create() call.
-FUNNEL_MESSAGE_BATCH_SIZE = 1000
+FUNNEL_MESSAGE_BATCH_SIZE = 10_000
 
 
 # A separate extension on purpose: it extends the engine run, create() and
@@ -1323,32 +1326,59 @@ class ResPartnerFunnel(models.Model):
             "Funnel stage updated by the segment recompute (%(company)s).",
             company=company.name,
         )
-        values = [
-            {
-                "model": self._name,
-                "res_id": partner_id,
-                "message_type": "notification",
-                "subtype_id": note_id,
-                "author_id": author_id,
-                "is_internal": True,
-                "body": body,
-                "tracking_value_ids": [
-                    Command.create(
-                        {
-                            "field_id": field_id,
-                            "old_value_integer": old_id or 0,
-                            "old_value_char": stage_names.get(old_id, ""),
-                            "new_value_integer": new_id or 0,
-                            "new_value_char": stage_names.get(new_id, ""),
-                        }
+        # Engine bookkeeping, set-based: one INSERT of the messages and one of
+        # their tracking values per batch, the rows mail.message.create()
+        # would write for a note with tracking (no follower is notified of a
+        # note). Rights were checked by the caller (sales manager action or
+        # the cron); raw SQL bypasses mail's per-record create.
+        cr = self.env.cr
+        for start in range(0, len(changes), FUNNEL_MESSAGE_BATCH_SIZE):
+            batch = changes[start : start + FUNNEL_MESSAGE_BATCH_SIZE]
+            cr.execute(
+                SQL(
+                    """
+                    WITH changes AS (
+                        SELECT * FROM unnest(%(partners)s::int4[], %(olds)s::int4[],
+                                             %(news)s::int4[])
+                                 AS c(partner_id, old_id, new_id)
+                    ), messages AS (
+                        INSERT INTO mail_message (model, res_id, message_type,
+                                                  subtype_id, author_id, is_internal,
+                                                  body, date, create_uid, write_uid,
+                                                  create_date, write_date)
+                        SELECT %(model)s, partner_id, 'notification', %(note)s,
+                               %(author)s, TRUE, %(body)s, %(now)s, %(uid)s,
+                               %(uid)s, %(now)s, %(now)s
+                          FROM changes
+                        RETURNING id, res_id
                     )
-                ],
-            }
-            for partner_id, old_id, new_id in changes
-        ]
-        # sudo: engine bookkeeping on records whose rights the caller checked
-        # (sales manager action or the cron); users cannot create notes on
-        # every client.
-        Message = self.env["mail.message"].sudo()
-        for start in range(0, len(values), FUNNEL_MESSAGE_BATCH_SIZE):
-            Message.create(values[start : start + FUNNEL_MESSAGE_BATCH_SIZE])
+                    INSERT INTO mail_tracking_value (field_id, mail_message_id,
+                                                     old_value_integer,
+                                                     old_value_char,
+                                                     new_value_integer,
+                                                     new_value_char, create_uid,
+                                                     write_uid, create_date,
+                                                     write_date)
+                    SELECT %(field)s, m.id, COALESCE(c.old_id, 0),
+                           COALESCE((%(names)s::jsonb) ->> c.old_id::text, ''),
+                           COALESCE(c.new_id, 0),
+                           COALESCE((%(names)s::jsonb) ->> c.new_id::text, ''),
+                           %(uid)s, %(uid)s, %(now)s, %(now)s
+                      FROM messages m JOIN changes c ON c.partner_id = m.res_id
+                    """,
+                    partners=[row[0] for row in batch],
+                    olds=[row[1] for row in batch],
+                    news=[row[2] for row in batch],
+                    model=self._name,
+                    note=note_id,
+                    author=author_id,
+                    body=str(Markup("<p>%s</p>") % body),
+                    now=fields.Datetime.now(),
+                    uid=self.env.uid,
+                    field=field_id,
+                    names=json.dumps({str(k): v for k, v in stage_names.items()}),
+                )
+            )
+        self.env["mail.message"].invalidate_model()
+        self.env["mail.tracking.value"].invalidate_model()
+        self.invalidate_model(["message_ids"])
