@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 
 class ClientSegmentState(models.Model):
@@ -37,6 +37,17 @@ class ClientSegmentState(models.Model):
             "One segment state per client and company.",
         )
     ]
+
+    def init(self):
+        # Rank order of the ABC ranking (revenue descending, then partner),
+        # for the rank and cumulative share of res.partner.
+        create_index(
+            self.env.cr,
+            "client_segment_state_rank_index",
+            self._table,
+            ["company_id", "segment_revenue_window DESC", "partner_id"],
+            where="segment_revenue_window > 0",
+        )
 
     def _segment_store(self, company, names, incremental):
         """Make the company's state equal to ``client_segment_new`` (columns

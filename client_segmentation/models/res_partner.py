@@ -14,6 +14,8 @@ _logger = logging.getLogger(__name__)
 
 # Partners written per UPDATE statement of a recompute (by id range).
 SEGMENT_BATCH_SIZE = 100_000
+# Engine stage-change notes written per INSERT statement.
+FUNNEL_MESSAGE_BATCH_SIZE = 10_000
 
 # Segment fields are stored company_dependent (jsonb keyed by company id, see
 # docs/adr-001-segment-storage.md); the engine writes them in SQL, nobody else.
@@ -121,6 +123,97 @@ class ResPartner(models.Model):
         compute="_compute_segment_computed_at",
     )
 
+    # ------------------------------------------------------------------
+    # Client card (issue #3): reference, business and relationship
+    # information, key dates. See docs/adr-003-client-card-key-dates.md.
+    # ------------------------------------------------------------------
+
+    preferred_channel_id = fields.Many2one(
+        comodel_name="client.channel",
+        tracking=True,
+        index="btree_not_null",
+        help="How this client or contact person prefers to be reached.",
+    )
+    call_time_from = fields.Float(
+        string="Call From",
+        help="Start of the convenient time to call, in the contact's time zone.",
+    )
+    call_time_to = fields.Float(
+        string="Call Until",
+        help="End of the convenient time to call, in the contact's time zone.",
+    )
+    working_hours = fields.Char(
+        help="Working hours of the organisation, e.g. Mon-Fri 9:00-18:00.",
+    )
+    is_decision_maker = fields.Boolean(
+        string="Decision Maker",
+        tracking=True,
+        help="This contact person decides on purchases.",
+    )
+    decision_maker_known = fields.Boolean(
+        compute="_compute_decision_maker_known",
+        search="_search_decision_maker_known",
+        help="The client itself or one of its active contact persons is flagged "
+        "as decision maker.",
+    )
+    purchase_frequency = fields.Selection(
+        selection=[("one_off", "One-off"), ("rare", "Rare"), ("regular", "Regular")],
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        help="Purchases in the segmentation window: one is a one-off, from the "
+        "company's threshold on the client is regular, in between rare. Empty: "
+        "no purchase in the window. Computed with the segments.",
+    )
+    current_order_stage = fields.Char(
+        string="Current Order",
+        compute="_compute_current_order_stage",
+        help="Latest open quotation or sales order and its state (with Sales), "
+        "otherwise the latest customer invoice and its payment state.",
+    )
+    top_product_category_ids = fields.Many2many(
+        comodel_name="product.category",
+        string="Buys Most",
+        compute="_compute_purchase_preferences",
+        help="Product categories with the highest invoiced revenue.",
+    )
+    usual_payment_term_id = fields.Many2one(
+        comodel_name="account.payment.term",
+        string="Usual Payment Terms",
+        compute="_compute_purchase_preferences",
+        help="Payment terms of most of the client's invoices.",
+    )
+    client_needs = fields.Text(
+        string="Needs and Pains",
+        help="Qualifying information: what the client needs, what hurts.",
+    )
+    interest_tag_ids = fields.Many2many(
+        comodel_name="client.interest.tag",
+        relation="res_partner_client_interest_tag_rel",
+        column1="partner_id",
+        column2="tag_id",
+        string="Interests and Hobbies",
+    )
+    gift_preferences = fields.Text()
+    relationship_notes = fields.Text(
+        string="Informal Notes",
+        help="Facts not tied to a deal that matter for a long relationship.",
+    )
+    key_date_ids = fields.One2many(
+        comodel_name="client.key.date",
+        inverse_name="partner_id",
+        string="Key Dates",
+    )
+    next_key_date = fields.Date(
+        compute="_compute_next_key_date",
+        help="Next occurrence among the key dates of this partner and of its "
+        "contact persons.",
+    )
+    next_key_date_name = fields.Char(
+        string="Next Key Date For",
+        compute="_compute_next_key_date",
+    )
+
     @api.depends_context("company")
     def _compute_segment_computed_at(self):
         company = self.env.company
@@ -130,40 +223,58 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("commercial_partner_id", "segment_revenue_window")
     def _compute_segment_rank(self):
-        """Rank and cumulative share follow from the stored window revenues of
-        the last recompute; one query ranks the company's clients for the whole
-        recordset (see docs/adr-001-segment-storage.md for why they are not
-        stored per partner)."""
+        """Rank and cumulative share follow from the window revenues of the
+        last recompute, in one query for the recordset (see
+        docs/adr-001-segment-storage.md for why they are not stored per
+        partner). Same rule as tools.segmentation.iter_ranked."""
         self.segment_rank = 0
         self.segment_cumulative_share = 0.0
         commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
         if not commercial_ids:
             return
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        company_key = str(self.env.company.id)
+        self.env["client.segment.state"].flush_model()
+        # The state table holds the window revenues of the last run, indexed
+        # in rank order (client_segment_state_rank_index): counting and
+        # summing the entries ranked before a client is an index-only scan.
         self.env.cr.execute(
             SQL(
                 """
-                WITH ranked AS (
-                    SELECT id,
-                           row_number() OVER w AS rank,
-                           COALESCE(SUM(revenue) OVER (w ROWS BETWEEN UNBOUNDED
-                               PRECEDING AND 1 PRECEDING), 0) * 100
-                               / SUM(revenue) OVER () AS share
-                      FROM (
-                          SELECT id,
-                                 (segment_revenue_window ->> %(company)s)::numeric
-                                     AS revenue
-                            FROM res_partner
-                           WHERE id = commercial_partner_id
-                             AND segment_revenue_window ? %(company)s
-                      ) figures
-                     WHERE revenue > 0
-                    WINDOW w AS (ORDER BY revenue DESC, id)
-                )
-                SELECT id, rank, share FROM ranked WHERE id = ANY(%(ids)s)
+                SELECT client.partner_id,
+                       1 + above.count + tied.count,
+                       (COALESCE(above.revenue, 0)
+                        + tied.count * client.segment_revenue_window)
+                       * 100 / total.revenue
+                  FROM client_segment_state client
+                 CROSS JOIN LATERAL (
+                       SELECT COUNT(*) AS count,
+                              SUM(other.segment_revenue_window) AS revenue
+                         FROM client_segment_state other
+                        WHERE other.company_id = client.company_id
+                          AND other.segment_revenue_window > 0
+                          AND other.segment_revenue_window
+                              > client.segment_revenue_window
+                 ) above
+                 CROSS JOIN LATERAL (
+                       SELECT COUNT(*) AS count
+                         FROM client_segment_state other
+                        WHERE other.company_id = client.company_id
+                          AND other.segment_revenue_window > 0
+                          AND other.segment_revenue_window
+                              = client.segment_revenue_window
+                          AND other.partner_id < client.partner_id
+                 ) tied
+                 CROSS JOIN (
+                       SELECT SUM(segment_revenue_window) AS revenue
+                         FROM client_segment_state
+                        WHERE company_id = %(company)s
+                          AND segment_revenue_window > 0
+                 ) total
+                 WHERE client.company_id = %(company)s
+                   AND client.segment_revenue_window > 0
+                   AND client.partner_id = ANY(%(ids)s)
                 """,
-                company=company_key,
+                company=self.env.company.id,
                 ids=commercial_ids,
             )
         )
@@ -174,6 +285,206 @@ class ResPartner(models.Model):
             rank, share = by_commercial.get(partner.commercial_partner_id.id, (0, 0.0))
             partner.segment_rank = rank
             partner.segment_cumulative_share = float(share)
+
+    @api.depends("is_decision_maker", "child_ids.is_decision_maker", "child_ids.active")
+    def _compute_decision_maker_known(self):
+        """One grouped query for the whole recordset (non-stored on purpose:
+        no install-time recompute of every partner, see the ADR)."""
+        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
+        known = set()
+        if commercial_ids:
+            groups = self._read_group(
+                [
+                    ("is_decision_maker", "=", True),
+                    ("commercial_partner_id", "in", commercial_ids),
+                ],
+                ["commercial_partner_id"],
+            )
+            known = {partner.id for (partner,) in groups}
+        for partner in self:
+            partner.decision_maker_known = partner.commercial_partner_id.id in known
+
+    def _search_decision_maker_known(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(
+                self.env._("Decision Maker Known can only be searched with = or !=.")
+            )
+        flagged = self._search([("is_decision_maker", "=", True)])
+        positive = (operator == "=") == bool(value)
+        return [
+            (
+                "commercial_partner_id",
+                "in" if positive else "not in",
+                flagged.subselect("commercial_partner_id"),
+            )
+        ]
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id")
+    def _compute_current_order_stage(self):
+        self.current_order_stage = False
+        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
+        if not commercial_ids:
+            return
+        stage_by_client = {}
+        SaleOrder = self.env.get("sale.order")
+        if SaleOrder is not None and SaleOrder.has_access("read"):
+            groups = SaleOrder._read_group(
+                [
+                    ("partner_id.commercial_partner_id", "in", commercial_ids),
+                    "|",
+                    ("state", "in", ("draft", "sent")),
+                    "&",
+                    ("state", "=", "sale"),
+                    ("invoice_status", "!=", "invoiced"),
+                ],
+                ["partner_id"],
+                ["id:max"],
+            )
+            latest = {}
+            for partner, order_id in groups:
+                client_id = partner.commercial_partner_id.id
+                latest[client_id] = max(latest.get(client_id, 0), order_id)
+            states = dict(SaleOrder._fields["state"]._description_selection(self.env))
+            for order in SaleOrder.browse(latest.values()):
+                stage_by_client[order.partner_id.commercial_partner_id.id] = (
+                    f"{order.name} - {states.get(order.state, order.state)}"
+                )
+        Move = self.env["account.move"]
+        missing = [pid for pid in commercial_ids if pid not in stage_by_client]
+        if missing and Move.has_access("read"):
+            groups = Move._read_group(
+                [
+                    ("commercial_partner_id", "in", missing),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                ],
+                ["commercial_partner_id"],
+                ["id:max"],
+            )
+            payment_states = dict(
+                Move._fields["payment_state"]._description_selection(self.env)
+            )
+            for invoice in Move.browse(move_id for _partner, move_id in groups):
+                stage_by_client[invoice.commercial_partner_id.id] = (
+                    f"{invoice.name} - {payment_states.get(invoice.payment_state, '')}"
+                )
+        for partner in self:
+            partner.current_order_stage = stage_by_client.get(
+                partner.commercial_partner_id.id, False
+            )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id")
+    def _compute_purchase_preferences(self):
+        """Top three product categories by invoiced revenue and the most used
+        payment terms, from posted customer invoices (two grouped queries)."""
+        self.top_product_category_ids = False
+        self.usual_payment_term_id = False
+        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
+        if not commercial_ids or not self.env["account.move.line"].has_access("read"):
+            return
+        revenue = {}
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("move_id.commercial_partner_id", "in", commercial_ids),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("parent_state", "=", "posted"),
+                ("display_type", "=", "product"),
+                ("product_id", "!=", False),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            ["partner_id", "product_id"],
+            ["balance:sum"],
+        )
+        for partner, product, balance in groups:
+            by_category = revenue.setdefault(partner.commercial_partner_id.id, {})
+            category = product.categ_id.id
+            by_category[category] = by_category.get(category, 0.0) - balance
+        terms = {}
+        groups = self.env["account.move"]._read_group(
+            [
+                ("commercial_partner_id", "in", commercial_ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_payment_term_id", "!=", False),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            ["commercial_partner_id", "invoice_payment_term_id"],
+            ["__count"],
+        )
+        for partner, term, count in groups:
+            best = terms.get(partner.id)
+            if best is None or count > best[1]:
+                terms[partner.id] = (term, count)
+        for partner in self:
+            client_id = partner.commercial_partner_id.id
+            by_category = revenue.get(client_id, {})
+            top = sorted(
+                (cid for cid, amount in by_category.items() if amount > 0),
+                key=lambda cid: (-by_category[cid], cid),
+            )[:3]
+            partner.top_product_category_ids = [Command.set(top)]
+            partner.usual_payment_term_id = terms.get(
+                client_id, (self.env["account.payment.term"], 0)
+            )[0]
+
+    @api.depends_context("tz")
+    @api.depends("key_date_ids.next_occurrence", "child_ids.key_date_ids")
+    def _compute_next_key_date(self):
+        """Next occurrence among the key dates of each partner and of its
+        contacts: one search for the whole recordset."""
+        self.next_key_date = False
+        self.next_key_date_name = False
+        partner_ids = [pid for pid in self.ids if pid]
+        if not partner_ids:
+            return
+        today = fields.Date.context_today(self)
+        upcoming = self.env["client.key.date"].search(
+            [
+                ("partner_id", "child_of", partner_ids),
+                ("partner_id.active", "=", True),
+                ("next_occurrence", ">=", today),
+            ],
+            order="next_occurrence, id",
+        )
+        wanted = set(partner_ids)
+        found = {}
+        for key_date in upcoming:
+            ancestor = key_date.partner_id
+            while ancestor:
+                if ancestor.id in wanted:
+                    found.setdefault(ancestor.id, key_date)
+                ancestor = ancestor.parent_id
+        for partner in self:
+            key_date = found.get(partner.id)
+            if key_date:
+                partner.next_key_date = key_date.next_occurrence
+                partner.next_key_date_name = key_date.display_name
+
+    @api.constrains("call_time_from", "call_time_to")
+    def _check_call_window(self):
+        for partner in self:
+            try:
+                key_dates.check_call_window(
+                    partner.call_time_from, partner.call_time_to
+                )
+            except key_dates.KeyDateError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: the convenient time to call must lie between "
+                        "00:00 and 24:00 and start before it ends (from "
+                        "%(start)s to %(end)s).",
+                        partner=partner.display_name,
+                        start=self._format_call_time(partner.call_time_from),
+                        end=self._format_call_time(partner.call_time_to),
+                    )
+                ) from error
+
+    @api.model
+    def _format_call_time(self, value):
+        hours, minutes = divmod(round((value or 0.0) * 60), 60)
+        return f"{hours:02d}:{minutes:02d}"
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -228,6 +539,19 @@ class ResPartner(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def action_view_key_dates(self):
+        """Key dates of the client and of all its contact persons."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "client_segmentation.client_key_date_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.ids)]
+        action["context"] = {
+            "default_partner_id": self.id,
+            "search_default_upcoming": 1,
+        }
+        return action
 
     @api.model
     def _cron_recompute_segments(self):
@@ -578,310 +902,6 @@ class ResPartner(models.Model):
             written += cr.rowcount
         return written
 
-    # ------------------------------------------------------------------
-    # Client card (issue #3): reference, business and relationship
-    # information, key dates. See docs/adr-003-client-card-key-dates.md.
-    # ------------------------------------------------------------------
-
-    preferred_channel_id = fields.Many2one(
-        comodel_name="client.channel",
-        tracking=True,
-        index="btree_not_null",
-        help="How this client or contact person prefers to be reached.",
-    )
-    call_time_from = fields.Float(
-        string="Call From",
-        help="Start of the convenient time to call, in the contact's time zone.",
-    )
-    call_time_to = fields.Float(
-        string="Call Until",
-        help="End of the convenient time to call, in the contact's time zone.",
-    )
-    working_hours = fields.Char(
-        help="Working hours of the organisation, e.g. Mon-Fri 9:00-18:00.",
-    )
-    is_decision_maker = fields.Boolean(
-        string="Decision Maker",
-        tracking=True,
-        help="This contact person decides on purchases.",
-    )
-    decision_maker_known = fields.Boolean(
-        compute="_compute_decision_maker_known",
-        search="_search_decision_maker_known",
-        help="The client itself or one of its active contact persons is flagged "
-        "as decision maker.",
-    )
-    purchase_frequency = fields.Selection(
-        selection=[("one_off", "One-off"), ("rare", "Rare"), ("regular", "Regular")],
-        company_dependent=True,
-        readonly=True,
-        index=False,
-        help="Purchases in the segmentation window: one is a one-off, from the "
-        "company's threshold on the client is regular, in between rare. Empty: "
-        "no purchase in the window. Computed with the segments.",
-    )
-    current_order_stage = fields.Char(
-        string="Current Order",
-        compute="_compute_current_order_stage",
-        help="Latest open quotation or sales order and its state (with Sales), "
-        "otherwise the latest customer invoice and its payment state.",
-    )
-    top_product_category_ids = fields.Many2many(
-        comodel_name="product.category",
-        string="Buys Most",
-        compute="_compute_purchase_preferences",
-        help="Product categories with the highest invoiced revenue.",
-    )
-    usual_payment_term_id = fields.Many2one(
-        comodel_name="account.payment.term",
-        string="Usual Payment Terms",
-        compute="_compute_purchase_preferences",
-        help="Payment terms of most of the client's invoices.",
-    )
-    client_needs = fields.Text(
-        string="Needs and Pains",
-        help="Qualifying information: what the client needs, what hurts.",
-    )
-    interest_tag_ids = fields.Many2many(
-        comodel_name="client.interest.tag",
-        relation="res_partner_client_interest_tag_rel",
-        column1="partner_id",
-        column2="tag_id",
-        string="Interests and Hobbies",
-    )
-    gift_preferences = fields.Text()
-    relationship_notes = fields.Text(
-        string="Informal Notes",
-        help="Facts not tied to a deal that matter for a long relationship.",
-    )
-    key_date_ids = fields.One2many(
-        comodel_name="client.key.date",
-        inverse_name="partner_id",
-        string="Key Dates",
-    )
-    next_key_date = fields.Date(
-        compute="_compute_next_key_date",
-        help="Next occurrence among the key dates of this partner and of its "
-        "contact persons.",
-    )
-    next_key_date_name = fields.Char(
-        string="Next Key Date For",
-        compute="_compute_next_key_date",
-    )
-
-    @api.depends("is_decision_maker", "child_ids.is_decision_maker", "child_ids.active")
-    def _compute_decision_maker_known(self):
-        """One grouped query for the whole recordset (non-stored on purpose:
-        no install-time recompute of every partner, see the ADR)."""
-        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
-        known = set()
-        if commercial_ids:
-            groups = self._read_group(
-                [
-                    ("is_decision_maker", "=", True),
-                    ("commercial_partner_id", "in", commercial_ids),
-                ],
-                ["commercial_partner_id"],
-            )
-            known = {partner.id for (partner,) in groups}
-        for partner in self:
-            partner.decision_maker_known = partner.commercial_partner_id.id in known
-
-    def _search_decision_maker_known(self, operator, value):
-        if operator not in ("=", "!="):
-            raise UserError(
-                self.env._("Decision Maker Known can only be searched with = or !=.")
-            )
-        flagged = self._search([("is_decision_maker", "=", True)])
-        positive = (operator == "=") == bool(value)
-        return [
-            (
-                "commercial_partner_id",
-                "in" if positive else "not in",
-                flagged.subselect("commercial_partner_id"),
-            )
-        ]
-
-    @api.depends_context("company")
-    @api.depends("commercial_partner_id")
-    def _compute_current_order_stage(self):
-        self.current_order_stage = False
-        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
-        if not commercial_ids:
-            return
-        stage_by_client = {}
-        SaleOrder = self.env.get("sale.order")
-        if SaleOrder is not None and SaleOrder.has_access("read"):
-            groups = SaleOrder._read_group(
-                [
-                    ("partner_id.commercial_partner_id", "in", commercial_ids),
-                    "|",
-                    ("state", "in", ("draft", "sent")),
-                    "&",
-                    ("state", "=", "sale"),
-                    ("invoice_status", "!=", "invoiced"),
-                ],
-                ["partner_id"],
-                ["id:max"],
-            )
-            latest = {}
-            for partner, order_id in groups:
-                client_id = partner.commercial_partner_id.id
-                latest[client_id] = max(latest.get(client_id, 0), order_id)
-            states = dict(SaleOrder._fields["state"]._description_selection(self.env))
-            for order in SaleOrder.browse(latest.values()):
-                stage_by_client[order.partner_id.commercial_partner_id.id] = (
-                    f"{order.name} - {states.get(order.state, order.state)}"
-                )
-        Move = self.env["account.move"]
-        missing = [pid for pid in commercial_ids if pid not in stage_by_client]
-        if missing and Move.has_access("read"):
-            groups = Move._read_group(
-                [
-                    ("commercial_partner_id", "in", missing),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                ],
-                ["commercial_partner_id"],
-                ["id:max"],
-            )
-            payment_states = dict(
-                Move._fields["payment_state"]._description_selection(self.env)
-            )
-            for invoice in Move.browse(move_id for _partner, move_id in groups):
-                stage_by_client[invoice.commercial_partner_id.id] = (
-                    f"{invoice.name} - {payment_states.get(invoice.payment_state, '')}"
-                )
-        for partner in self:
-            partner.current_order_stage = stage_by_client.get(
-                partner.commercial_partner_id.id, False
-            )
-
-    @api.depends_context("company")
-    @api.depends("commercial_partner_id")
-    def _compute_purchase_preferences(self):
-        """Top three product categories by invoiced revenue and the most used
-        payment terms, from posted customer invoices (two grouped queries)."""
-        self.top_product_category_ids = False
-        self.usual_payment_term_id = False
-        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
-        if not commercial_ids or not self.env["account.move.line"].has_access("read"):
-            return
-        revenue = {}
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("move_id.commercial_partner_id", "in", commercial_ids),
-                ("move_id.move_type", "=", "out_invoice"),
-                ("parent_state", "=", "posted"),
-                ("display_type", "=", "product"),
-                ("product_id", "!=", False),
-                ("company_id", "in", self.env.companies.ids),
-            ],
-            ["partner_id", "product_id"],
-            ["balance:sum"],
-        )
-        for partner, product, balance in groups:
-            by_category = revenue.setdefault(partner.commercial_partner_id.id, {})
-            category = product.categ_id.id
-            by_category[category] = by_category.get(category, 0.0) - balance
-        terms = {}
-        groups = self.env["account.move"]._read_group(
-            [
-                ("commercial_partner_id", "in", commercial_ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("invoice_payment_term_id", "!=", False),
-                ("company_id", "in", self.env.companies.ids),
-            ],
-            ["commercial_partner_id", "invoice_payment_term_id"],
-            ["__count"],
-        )
-        for partner, term, count in groups:
-            best = terms.get(partner.id)
-            if best is None or count > best[1]:
-                terms[partner.id] = (term, count)
-        for partner in self:
-            client_id = partner.commercial_partner_id.id
-            by_category = revenue.get(client_id, {})
-            top = sorted(
-                (cid for cid, amount in by_category.items() if amount > 0),
-                key=lambda cid: (-by_category[cid], cid),
-            )[:3]
-            partner.top_product_category_ids = [Command.set(top)]
-            partner.usual_payment_term_id = terms.get(
-                client_id, (self.env["account.payment.term"], 0)
-            )[0]
-
-    @api.depends_context("tz")
-    @api.depends("key_date_ids.next_occurrence", "child_ids.key_date_ids")
-    def _compute_next_key_date(self):
-        """Next occurrence among the key dates of each partner and of its
-        contacts: one search for the whole recordset."""
-        self.next_key_date = False
-        self.next_key_date_name = False
-        partner_ids = [pid for pid in self.ids if pid]
-        if not partner_ids:
-            return
-        today = fields.Date.context_today(self)
-        upcoming = self.env["client.key.date"].search(
-            [
-                ("partner_id", "child_of", partner_ids),
-                ("partner_id.active", "=", True),
-                ("next_occurrence", ">=", today),
-            ],
-            order="next_occurrence, id",
-        )
-        wanted = set(partner_ids)
-        found = {}
-        for key_date in upcoming:
-            ancestor = key_date.partner_id
-            while ancestor:
-                if ancestor.id in wanted:
-                    found.setdefault(ancestor.id, key_date)
-                ancestor = ancestor.parent_id
-        for partner in self:
-            key_date = found.get(partner.id)
-            if key_date:
-                partner.next_key_date = key_date.next_occurrence
-                partner.next_key_date_name = key_date.display_name
-
-    @api.constrains("call_time_from", "call_time_to")
-    def _check_call_window(self):
-        for partner in self:
-            try:
-                key_dates.check_call_window(
-                    partner.call_time_from, partner.call_time_to
-                )
-            except key_dates.KeyDateError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(partner)s: the convenient time to call must lie between "
-                        "00:00 and 24:00 and start before it ends (from "
-                        "%(start)s to %(end)s).",
-                        partner=partner.display_name,
-                        start=self._format_call_time(partner.call_time_from),
-                        end=self._format_call_time(partner.call_time_to),
-                    )
-                ) from error
-
-    @api.model
-    def _format_call_time(self, value):
-        hours, minutes = divmod(round((value or 0.0) * 60), 60)
-        return f"{hours:02d}:{minutes:02d}"
-
-    def action_view_key_dates(self):
-        """Key dates of the client and of all its contact persons."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "client_segmentation.client_key_date_action"
-        )
-        action["domain"] = [("partner_id", "child_of", self.ids)]
-        action["context"] = {
-            "default_partner_id": self.id,
-            "search_default_upcoming": 1,
-        }
-        return action
-
 
 # ---------------------------------------------------------------------------
 # Funnel colour stages, typology and temperature (issue #4)
@@ -892,8 +912,6 @@ class ResPartner(models.Model):
 # Written by the engine (and after stage changes) in SQL, never by users.
 FUNNEL_COMPUTED_FIELDS = ("temperature",)
 TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
-# Engine tracking messages created per mail.message create() call.
-FUNNEL_MESSAGE_BATCH_SIZE = 10_000
 
 
 # A separate extension on purpose: it extends the engine run, create() and
