@@ -12,6 +12,8 @@
 #      HttpCase tests included (--odoo-http), browser tours excluded
 #   6. the browser tours (tests tagged `client_segmentation_tour`) through Odoo's
 #      own test runner in headless Chromium
+#   6b. the tests of the sales-order revenue source (tag `client_segmentation_sale`):
+#      `sale` installed into the same database, Odoo's runner
 #   7. checklog: no WARNING/ERROR/CRITICAL line in the logs of 4-6
 # The test database and its filestore are dropped on exit.
 #
@@ -41,6 +43,7 @@ cd "$REPO"
 
 ADDON="${ADDON:-client_segmentation}"
 TOUR_TAG="${ADDON}_tour"
+SALE_TAG="${ADDON}_sale"
 DB="cs_test_$$"
 LOGDIR="$REPO/.test-logs/$DB"
 mkdir -p "$LOGDIR"
@@ -257,7 +260,7 @@ else
             -p odoo -p pytest_odoo_tier \
             --odoo-config "$ODOORC" --odoo-database "$DB" --odoo-http \
             --odoo-log-level=info --odoo-extra "logfile=$LOGDIR/pytest-odoo.log" \
-            --odoo-exclude-tag "$TOUR_TAG" \
+            --odoo-exclude-tag "$TOUR_TAG" --odoo-exclude-tag "$SALE_TAG" \
             --junitxml="$LOGDIR/pytest-odoo.xml" -o cache_dir="$REPO/.pytest_cache" \
             "$ADDON_DIR/tests" || rc=$?
         case $rc in
@@ -298,9 +301,36 @@ else
         fi
     fi
 
+    # 6b. tests that need the Sales app (tag client_segmentation_sale): the
+    #     addon does not depend on `sale`, so the same database gets `sale`
+    #     installed now, and Odoo's runner runs only those tests.
+    section "sales source: install sale, odoo --test-tags $SALE_TAG/$ADDON (log: $LOGDIR/sale.log)"
+    if [[ -z "$INSTALLED" ]]; then
+        record "sale tests" SKIP "install failed"
+    elif ! grep -rqs --include='*.py' "$SALE_TAG" "$ADDON_DIR/tests"; then
+        record "sale tests" NOTE "no test tagged $SALE_TAG"
+    else
+        rc=0
+        odoo_cmd -c "$ODOORC" -d "$DB" -i sale --test-enable \
+            --test-tags "$SALE_TAG/$ADDON" --stop-after-init --http-port "$(free_port 8169)" \
+            --log-level=info >"$LOGDIR/sale.log" 2>&1 || rc=$?
+        line="$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOGDIR/sale.log" | tail -n 1 || true)"
+        grep -E "$CHECKLOG_RE| Starting " "$LOGDIR/sale.log" | cut -c1-300 | tail -n 20 || true
+        if [[ "$line" =~ ^([0-9]+)\ failed,\ ([0-9]+)\ error\(s\)\ of\ ([0-9]+)\ tests$ ]]; then
+            tf=$((BASH_REMATCH[1] + BASH_REMATCH[2])) tn=${BASH_REMATCH[3]}
+            PASSED_N=$((PASSED_N + tn - tf)) FAILED_N=$((FAILED_N + tf))
+        fi
+        if [[ $rc -eq 0 && -n "$line" && "$line" != *" of 0 tests" ]]; then
+            record "sale tests" PASS "$line"
+        else
+            record "sale tests" FAIL "rc=$rc; ${line:-no test report}"
+        fi
+    fi
+
     # 7. checklog
     section "checklog: WARNING/ERROR/CRITICAL lines in Odoo logs"
-    if checklog "$LOGDIR/install.log" "$LOGDIR/pytest-odoo.log" "$LOGDIR/tours.log"; then
+    if checklog "$LOGDIR/install.log" "$LOGDIR/pytest-odoo.log" "$LOGDIR/tours.log" \
+        "$LOGDIR/sale.log"; then
         echo "no WARNING/ERROR/CRITICAL line"
         record "checklog" PASS
     else
