@@ -56,7 +56,9 @@ class TestSegmentationSaleSource(SegmentationCase):
         self._order(contact, today - datetime.timedelta(days=40), 1000)
         self._order(small, today - datetime.timedelta(days=200), 500)
         # draft quotation and cancelled order never count
-        self._order(small, today - datetime.timedelta(days=1), 9000, confirm=False)
+        quotation = self._order(
+            small, today - datetime.timedelta(days=1), 9000, confirm=False
+        )
         cancelled = self._order(small, today - datetime.timedelta(days=2), 9000)
         cancelled._action_cancel()
         # 2000 EUR at 2 EUR per company unit = 1000 in the company currency
@@ -79,3 +81,6 @@ class TestSegmentationSaleSource(SegmentationCase):
         )
         self.assertEqual(contact.abc_class, "b")
         self.assertEqual(self._recompute()["written"], 0)
+        # the client card shows the open quotation as the current order
+        self.assertIn(quotation.name, small.current_order_stage)
+        self.assertIn(quotation.name, contact.current_order_stage)
