@@ -1,6 +1,7 @@
 import psycopg2
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -233,6 +234,30 @@ class TestFunnelManualChanges(FunnelCase):
         self.client.write({"funnel_stage_id": self.yellow.id})
         self.assertFalse(self.client.refusal_reason_id)
         self.assertEqual(self.client.temperature, "warm")
+
+    def test_refusal_wizard_sets_stage_and_reason(self):
+        """What the funnel board opens when a card is dropped on a red stage."""
+        other = self._client("Second Refuser")
+        wizard = (
+            self.env["client.refusal.wizard"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_ids": [Command.set((self.client | other).ids)],
+                    "stage_id": self.red_green.id,
+                    "refusal_reason_id": self.reason_price.id,
+                }
+            )
+        )
+        wizard.action_apply()
+        for partner in (self.client, other):
+            self.assertEqual(partner.funnel_stage_id, self.red_green)
+            self.assertEqual(partner.refusal_reason_id, self.reason_price)
+        # no reason, no stage change
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError):
+            self.env["client.refusal.wizard"].with_user(self.salesman).create(
+                {"partner_ids": [Command.set(other.ids)], "stage_id": self.red_green.id}
+            )
 
     def test_temperature_override_and_readonly(self):
         with self.assertRaises(UserError):

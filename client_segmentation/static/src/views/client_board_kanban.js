@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
 import { KanbanHeader } from "@web/views/kanban/kanban_header";
 import { KanbanRenderer } from "@web/views/kanban/kanban_renderer";
 import { kanbanView } from "@web/views/kanban/kanban_view";
@@ -16,6 +17,57 @@ export class ClientBoardKanbanRenderer extends KanbanRenderer {
         ...KanbanRenderer.components,
         KanbanHeader: ClientBoardKanbanHeader,
     };
+
+    setup() {
+        super.setup();
+        this.action = useService("action");
+        this.orm = useService("orm");
+    }
+
+    /**
+     * A client dropped on a red funnel stage needs a refusal reason: ask for it
+     * (client.refusal.wizard writes stage and reason together) instead of
+     * moving the card; the board reloads when the dialog closes.
+     */
+    async sortRecordDrop(dataRecordId, dataGroupId, params) {
+        const list = this.props.list;
+        const targetGroupId = params.parent?.dataset.id;
+        if (
+            list.isGrouped &&
+            list.groupByField.name === "funnel_stage_id" &&
+            targetGroupId &&
+            targetGroupId !== dataGroupId
+        ) {
+            const target = list.groups.find((group) => group.id === targetGroupId);
+            const source = list.groups.find((group) => group.id === dataGroupId);
+            const record = source?.list.records.find((rec) => rec.id === dataRecordId);
+            if (target?.value && record) {
+                const [stage] = await this.orm.read(
+                    "client.funnel.stage",
+                    [target.value],
+                    ["requires_reason"]
+                );
+                if (stage?.requires_reason) {
+                    params.parent.classList.remove("o_kanban_hover");
+                    await this.action.doAction(
+                        {
+                            type: "ir.actions.act_window",
+                            res_model: "client.refusal.wizard",
+                            views: [[false, "form"]],
+                            target: "new",
+                            context: {
+                                default_partner_ids: [record.resId],
+                                default_stage_id: target.value,
+                            },
+                        },
+                        { onClose: () => list.load() }
+                    );
+                    return;
+                }
+            }
+        }
+        return super.sortRecordDrop(dataRecordId, dataGroupId, params);
+    }
 }
 
 export const clientBoardKanbanView = {

@@ -62,6 +62,30 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
             trigger: `body:not(:has(.modal)) ${column("Yellow")} .o_kanban_record:contains("Tour Prospect")`,
         },
         {
+            content: "Drag the grey company onto the red Red-Green stage",
+            trigger: `${column("Grey")} .o_kanban_record:contains("Tour Unknown Boss")`,
+            run: `drag_and_drop (${column("Red-Green")})`,
+        },
+        {
+            content: "A red stage asks for the refusal reason",
+            trigger: ".modal .o_field_widget[name=refusal_reason_id] input",
+            run: "edit Price",
+        },
+        {
+            content: "Choose the reason",
+            trigger: '.o-autocomplete--dropdown-item:contains("Price too high")',
+            run: "click",
+        },
+        {
+            content: "Apply stage and reason",
+            trigger: '.modal-footer button[name="action_apply"]',
+            run: "click",
+        },
+        {
+            content: "The company is now red-green",
+            trigger: `body:not(:has(.modal)) ${column("Red-Green")} .o_kanban_record:contains("Tour Unknown Boss")`,
+        },
+        {
             content: "Open the buyer's card",
             trigger: `${column("Gold")} .o_kanban_record:contains("Tour Buyer")`,
             run: "click",
