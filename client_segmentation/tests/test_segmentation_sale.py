@@ -80,6 +80,9 @@ class TestSegmentationSaleSource(SegmentationCase):
             (big.abc_class, small.abc_class, euro.abc_class), ("a", "b", "b")
         )
         self.assertEqual(contact.abc_class, "b")
+        # purchase frequency counts confirmed orders in the window
+        self.assertEqual(big.purchase_frequency, "one_off")
+        self.assertEqual(small.purchase_frequency, "rare")
         self.assertEqual(self._recompute()["written"], 0)
         # the client card shows the open quotation as the current order
         self.assertIn(quotation.name, small.current_order_stage)
