@@ -32,6 +32,10 @@ SEGMENT_FIELDS = (
     "purchase_frequency",
 )
 
+# Funnel: written by the engine (and after stage changes) in SQL, never by users.
+FUNNEL_COMPUTED_FIELDS = ("temperature",)
+TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -40,6 +44,7 @@ class ResPartner(models.Model):
         selection=[("a", "A"), ("b", "B"), ("c", "C")],
         string="ABC Class",
         company_dependent=True,
+        group_expand=True,
         readonly=True,
         index=False,
         help="Value of the client by its share of the revenue in the ABC window "
@@ -54,6 +59,7 @@ class ResPartner(models.Model):
         ],
         string="Recency",
         company_dependent=True,
+        group_expand=True,
         readonly=True,
         index=False,
         help="How fresh the last purchase is: hot, warm or sleeping by the "
@@ -212,6 +218,72 @@ class ResPartner(models.Model):
     next_key_date_name = fields.Char(
         string="Next Key Date For",
         compute="_compute_next_key_date",
+    )
+
+    # ------------------------------------------------------------------
+    # Funnel colour stages, typology and temperature (issue #4).
+    # See docs/adr-004-funnel.md.
+    # ------------------------------------------------------------------
+
+    funnel_stage_id = fields.Many2one(
+        comodel_name="client.funnel.stage",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_funnel_stage_ids",
+        help="Colour stage of the client in the sales funnel. Automatic stages "
+        "follow the purchases at each segment recompute; manual ones are set "
+        "by the salesperson.",
+    )
+    funnel_stage_color = fields.Char(related="funnel_stage_id.color")
+    funnel_stage_is_automatic = fields.Boolean(related="funnel_stage_id.is_automatic")
+    funnel_stage_requires_reason = fields.Boolean(
+        related="funnel_stage_id.requires_reason"
+    )
+    funnel_stage_locked = fields.Boolean(
+        string="Stage Locked",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="Keep the stage chosen by hand: the segment recompute leaves it "
+        "alone, and automatic stages can be set by hand.",
+    )
+    refusal_reason_id = fields.Many2one(
+        comodel_name="client.refusal.reason",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        help="Why the client refused or stopped; asked when entering a red stage.",
+    )
+    client_type_id = fields.Many2one(
+        comodel_name="client.type",
+        string="Typology",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_client_type_ids",
+        help="Behaviour model of the client, learnt in conversation.",
+    )
+    temperature = fields.Selection(
+        selection=TEMPERATURE_SELECTION,
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        group_expand=True,
+        help="Hot, warm or cold: from the recency of the purchases for buyers "
+        "(sleeping is cold), from the funnel stage for the others, unless "
+        "overridden.",
+    )
+    temperature_override = fields.Selection(
+        selection=TEMPERATURE_SELECTION,
+        string="Temperature Set by Hand",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="Replaces the computed temperature of the client.",
     )
 
     @api.depends_context("company")
@@ -488,6 +560,9 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        fallback_stage = self._fields["funnel_stage_id"].get_company_dependent_fallback(
+            self
+        )
         for vals in vals_list:
             # Defaults (e.g. the 'none' recency fallback, which res.users and
             # forms pass along) are not a hand-set segment.
@@ -498,11 +573,32 @@ class ResPartner(models.Model):
                     if value not in (False, None, 0, "none")
                 }
             )
-        return super().create(vals_list)
+            # Defaults may carry the funnel fallbacks too: the temperature is
+            # computed below, never taken from input, and the fallback stage
+            # is what a new partner has anyway.
+            for name in FUNNEL_COMPUTED_FIELDS:
+                vals.pop(name, None)
+            if fallback_stage and vals.get("funnel_stage_id") == fallback_stage.id:
+                del vals["funnel_stage_id"]
+            if vals.get("funnel_stage_id"):
+                self.browse()._funnel_check_stage_entry(vals)
+        partners = super().create(vals_list)
+        funnel_partners = partners.filtered(
+            lambda partner: partner.funnel_stage_id or partner.temperature_override
+        )
+        if funnel_partners:
+            funnel_partners._funnel_update(self.env.company, assign_stages=False)
+        return partners
 
     def write(self, vals):
         self._check_segment_fields_not_written(vals)
-        return super().write(vals)
+        self._check_funnel_computed_fields_not_written(vals)
+        if "funnel_stage_id" in vals:
+            vals = self._funnel_prepare_stage_write(vals)
+        result = super().write(vals)
+        if {"funnel_stage_id", "temperature_override"} & set(vals):
+            self._funnel_update(self.env.company, assign_stages=False)
+        return result
 
     @api.model
     def _check_segment_fields_not_written(self, vals):
@@ -582,6 +678,8 @@ class ResPartner(models.Model):
     @api.model
     def _segment_recompute_company(self, company):
         started = time.monotonic()
+        last_run = company.segment_last_run_at
+        funnel_full = self._funnel_needs_full_update(company)
         today = fields.Date.context_today(self.with_company(company))
         self.env.flush_all()
         self._segment_collect_figures(company, today)
@@ -608,14 +706,34 @@ class ResPartner(models.Model):
         # sudo: the caller's rights were checked (sales manager action or the
         # cron); sales managers cannot write the company record itself.
         company.sudo().segment_last_run_at = fields.Datetime.now()
+        # Funnel inputs are the segments (changed_ids: the partners whose
+        # segments changed) and the partners' contacts (also in changed_ids
+        # when edited since the last run). The first run of a company is its
+        # initial classification: every buyer leaves the default stage at
+        # once, which is no news worth one chatter message per client.
+        if funnel_full or changed_ids is None:
+            moved = self._funnel_update(company, log_changes=bool(last_run))
+        elif changed_ids:
+            moved = self.browse(changed_ids)._funnel_update(company)
+        else:
+            moved = 0
+        # sudo: engine bookkeeping; the caller's rights were checked.
+        company.sudo().segment_funnel_applied_key = self._funnel_settings_key(company)
         _logger.info(
-            "Client segments of %s: %s clients ranked, %s contacts written in %.1fs",
+            "Client segments of %s: %s clients ranked, %s contacts written, "
+            "%s funnel moves in %.1fs",
             company.name,
             clients,
             written,
+            moved,
             time.monotonic() - started,
         )
-        return {"clients": clients, "written": written, "changed_ids": changed_ids}
+        return {
+            "clients": clients,
+            "written": written,
+            "changed_ids": changed_ids,
+            "funnel_moved": moved,
+        }
 
     @api.model
     def _segment_collect_figures(self, company, today):
@@ -902,87 +1020,6 @@ class ResPartner(models.Model):
             written += cr.rowcount
         return written
 
-
-# ---------------------------------------------------------------------------
-# Funnel colour stages, typology and temperature (issue #4)
-# See docs/adr-004-funnel.md. A second extension class keeps this capability
-# in one block: it extends the engine run and write() through super().
-# ---------------------------------------------------------------------------
-
-# Written by the engine (and after stage changes) in SQL, never by users.
-FUNNEL_COMPUTED_FIELDS = ("temperature",)
-TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
-
-
-# A separate extension on purpose: it extends the engine run, create() and
-# write() of the class above through super(), in one block a merge can keep.
-class ResPartnerFunnel(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
-
-    # Every column shows on the boards, empty ones included.
-    abc_class = fields.Selection(group_expand=True)
-    recency_segment = fields.Selection(group_expand=True)
-    funnel_stage_id = fields.Many2one(
-        comodel_name="client.funnel.stage",
-        company_dependent=True,
-        tracking=True,
-        copy=False,
-        ondelete="restrict",
-        group_expand="_read_group_funnel_stage_ids",
-        help="Colour stage of the client in the sales funnel. Automatic stages "
-        "follow the purchases at each segment recompute; manual ones are set "
-        "by the salesperson.",
-    )
-    funnel_stage_color = fields.Char(related="funnel_stage_id.color")
-    funnel_stage_is_automatic = fields.Boolean(related="funnel_stage_id.is_automatic")
-    funnel_stage_requires_reason = fields.Boolean(
-        related="funnel_stage_id.requires_reason"
-    )
-    funnel_stage_locked = fields.Boolean(
-        string="Stage Locked",
-        company_dependent=True,
-        tracking=True,
-        copy=False,
-        help="Keep the stage chosen by hand: the segment recompute leaves it "
-        "alone, and automatic stages can be set by hand.",
-    )
-    refusal_reason_id = fields.Many2one(
-        comodel_name="client.refusal.reason",
-        company_dependent=True,
-        tracking=True,
-        copy=False,
-        ondelete="restrict",
-        help="Why the client refused or stopped; asked when entering a red stage.",
-    )
-    client_type_id = fields.Many2one(
-        comodel_name="client.type",
-        string="Typology",
-        company_dependent=True,
-        tracking=True,
-        copy=False,
-        ondelete="restrict",
-        group_expand="_read_group_client_type_ids",
-        help="Behaviour model of the client, learnt in conversation.",
-    )
-    temperature = fields.Selection(
-        selection=TEMPERATURE_SELECTION,
-        company_dependent=True,
-        readonly=True,
-        copy=False,
-        group_expand=True,
-        help="Hot, warm or cold: from the recency of the purchases for buyers "
-        "(sleeping is cold), from the funnel stage for the others, unless "
-        "overridden.",
-    )
-    temperature_override = fields.Selection(
-        selection=TEMPERATURE_SELECTION,
-        string="Temperature Set by Hand",
-        company_dependent=True,
-        tracking=True,
-        copy=False,
-        help="Replaces the computed temperature of the client.",
-    )
-
     @api.model
     def _read_group_funnel_stage_ids(self, stages, domain):
         return stages.search([])
@@ -990,38 +1027,6 @@ class ResPartnerFunnel(models.Model):
     @api.model
     def _read_group_client_type_ids(self, types, domain):
         return types.search([])
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        fallback_stage = self._fields["funnel_stage_id"].get_company_dependent_fallback(
-            self
-        )
-        for vals in vals_list:
-            # Defaults may carry the fallbacks (users created with their
-            # partner): the temperature is computed below, never taken from
-            # input, and the fallback stage is what a new partner has anyway.
-            for name in FUNNEL_COMPUTED_FIELDS:
-                vals.pop(name, None)
-            if fallback_stage and vals.get("funnel_stage_id") == fallback_stage.id:
-                del vals["funnel_stage_id"]
-            if vals.get("funnel_stage_id"):
-                self.browse()._funnel_check_stage_entry(vals)
-        partners = super().create(vals_list)
-        funnel_partners = partners.filtered(
-            lambda partner: partner.funnel_stage_id or partner.temperature_override
-        )
-        if funnel_partners:
-            funnel_partners._funnel_update(self.env.company, assign_stages=False)
-        return partners
-
-    def write(self, vals):
-        self._check_funnel_computed_fields_not_written(vals)
-        if "funnel_stage_id" in vals:
-            vals = self._funnel_prepare_stage_write(vals)
-        result = super().write(vals)
-        if {"funnel_stage_id", "temperature_override"} & set(vals):
-            self._funnel_update(self.env.company, assign_stages=False)
-        return result
 
     @api.model
     def _check_funnel_computed_fields_not_written(self, vals):
@@ -1080,30 +1085,6 @@ class ResPartnerFunnel(models.Model):
                         clients=names,
                     )
                 )
-
-    @api.model
-    def _segment_recompute_company(self, company):
-        # The first run of a company is its initial classification: every
-        # buyer leaves the default stage at once, which is no news worth one
-        # chatter message per client (a million on a large base).
-        last_run = company.segment_last_run_at
-        full = self._funnel_needs_full_update(company)
-        stats = super()._segment_recompute_company(company)
-        changed_ids = stats.get("changed_ids")
-        if full or changed_ids is None:
-            stats["funnel_moved"] = self._funnel_update(
-                company, log_changes=bool(last_run)
-            )
-        elif changed_ids:
-            # Funnel inputs are the segments (changed_ids holds the partners
-            # whose segments changed) and the partner's own contacts (also in
-            # changed_ids when edited since the last run).
-            stats["funnel_moved"] = self.browse(changed_ids)._funnel_update(company)
-        else:
-            stats["funnel_moved"] = 0
-        # sudo: engine bookkeeping; the caller's rights were checked.
-        company.sudo().segment_funnel_applied_key = self._funnel_settings_key(company)
-        return stats
 
     @api.model
     def _funnel_settings_key(self, company):
