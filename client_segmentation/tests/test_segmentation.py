@@ -333,3 +333,19 @@ class TestSegmentationMultiCompany(SegmentationCase):
         self.env["res.partner"]._segment_recompute(self.company2)
         self.assertEqual(shared.abc_class, "a")
         self.assertEqual(shared2.abc_class, "c")
+
+    def test_segment_state_access(self):
+        shared = self._client("State shared")
+        self._invoices([(shared, self._days_ago(5), 100)])
+        self._invoices([(shared, self._days_ago(5), 100)], company=self.company2)
+        self.env["res.partner"]._segment_recompute(self.company | self.company2)
+        State = self.env["client.segment.state"]
+        self.assertEqual(len(State.search([("partner_id", "=", shared.id)])), 2)
+        # sales managers read their companies' rows only; nobody writes them
+        as_manager = State.with_user(self.sales_manager)
+        rows = as_manager.search([("partner_id", "=", shared.id)])
+        self.assertEqual(rows.company_id, self.company)
+        with self.assertRaises(AccessError):
+            rows.write({"abc_class": "c"})
+        with self.assertRaises(AccessError):
+            State.with_user(self.salesman).search([])
