@@ -1,10 +1,9 @@
-from contextlib import contextmanager
-
-from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
 
+from .common import AssertValidationMixin
 
-class ClientCardCase(TransactionCase):
+
+class ClientCardCase(AssertValidationMixin, TransactionCase):
     """Clients, contact persons and users of the client card tests; no demo."""
 
     @classmethod
@@ -74,11 +73,3 @@ class ClientCardCase(TransactionCase):
 
     def _run_cron(self):
         return self.KeyDate._cron_create_reminders()
-
-    @contextmanager
-    def _assert_validation(self, pattern):
-        """assertRaises (which rolls the savepoint back, unlike
-        assertRaisesRegex) plus a check of the message."""
-        with self.assertRaises(ValidationError) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), pattern)

@@ -1,9 +1,21 @@
 import datetime
+from contextlib import contextmanager
 
 from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class AssertValidationMixin:
+    @contextmanager
+    def _assert_validation(self, pattern):
+        """assertRaises (which rolls the savepoint back, unlike
+        assertRaisesRegex) plus a check of the message."""
+        with self.assertRaises(ValidationError) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)
 
 
 class SegmentationCase(AccountTestInvoicingCommon):

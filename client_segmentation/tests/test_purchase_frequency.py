@@ -1,18 +1,18 @@
 import datetime
-from contextlib import contextmanager
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import AssertValidationMixin
+
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-06-30")
-class TestPurchaseFrequency(AccountTestInvoicingCommon):
+class TestPurchaseFrequency(AssertValidationMixin, AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -58,14 +58,6 @@ class TestPurchaseFrequency(AccountTestInvoicingCommon):
         moves = cls.env["account.move"].create(values)
         moves.action_post()
         return moves
-
-    @contextmanager
-    def _assert_validation(self, pattern):
-        """assertRaises (which rolls the savepoint back, unlike
-        assertRaisesRegex) plus a check of the message."""
-        with self.assertRaises(ValidationError) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), pattern)
 
     def _recompute(self):
         self.Partner._segment_recompute(self.company)
