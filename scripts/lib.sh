@@ -4,7 +4,10 @@
 #
 # It defines:
 #   REPO          absolute path of the repository root (holds client_segmentation/)
-#   PY            the python interpreter used for everything (env PYTHON, default python3)
+#   PY            the python used for everything: the bootstrapped venv's once
+#                 use_venv ran (exported as CS_PY for child scripts), else
+#                 env PYTHON, default python3
+#   use_venv      bootstrap .venv (scripts/bootstrap.sh) and switch PY to it
 #   ODOORC        path of the generated, git-ignored Odoo config ($REPO/.odoorc)
 #   PGPORT        port of the private PostgreSQL cluster (env PGPORT, default 54329)
 #   log/warn/die/banner   small output helpers
@@ -13,7 +16,7 @@
 #   free_port [START]     prints a free TCP port on 127.0.0.1 (>= START)
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PY="${PYTHON:-python3}"
+PY="${CS_PY:-${PYTHON:-python3}}"
 ODOORC="$REPO/.odoorc"
 PGPORT="${PGPORT:-54329}"
 
@@ -55,6 +58,17 @@ except Exception as exc:  # ImportError, or a broken dependency of odoo
 if release.version_info[:2] != (18, 0):
     print(f"odoo {release.version} is importable but this project needs 18.0")
 EOF
+}
+
+# Build or reuse .venv (Odoo 18 + test tooling) and use its python from here on,
+# in this script and in the scripts it calls. Exits when there is no Odoo.
+use_venv() {
+    local py
+    py="$(bash "$REPO/scripts/bootstrap.sh")" || exit 1
+    PY="$py"
+    export CS_PY="$py"
+    PATH="$(dirname "$py"):$PATH"
+    export PATH
 }
 
 # How a user gets Odoo 18 the usual way (printed whenever Odoo is missing).

@@ -1,0 +1,104 @@
+"""Read the test tiers' results for scripts/test.sh (standard library only).
+
+    python logtool.py junit FILE.xml       -> "P F S" (testcases passed/failed/skipped)
+    python logtool.py odoo LOG             -> "P F S" from Odoo's own test runner log
+    python logtool.py checklog IGNORE LOG...  exit 1 when a record is WARNING or worse
+
+``odoo``: Odoo's runner ends with "N failed, M error(s) of T tests when loading
+database" and logs each skipped test as "skipped <test> : <reason>" (INFO). A
+log without that line counts as one failure (nothing ran, or the run crashed).
+
+``checklog``: Odoo's format is "2026-01-31 12:00:00,123 PID LEVEL DB LOGGER: msg"
+then continuation lines (tracebacks). Known-harmless records may be listed, one
+python regex per line, in the IGNORE file (matched on the record's first line).
+"""
+
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+HEAD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
+SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+SKIPPED = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped ")
+
+
+def junit(path):
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return 0, 1, 0
+    # Count <testcase> elements: the suite's "tests" attribute counts subtests.
+    passed = failed = skipped = 0
+    for case in root.iter("testcase"):
+        tags = {child.tag for child in case}
+        if tags & {"failure", "error"}:
+            failed += 1
+        elif "skipped" in tags:
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
+
+
+def odoo(path):
+    try:
+        with open(path, errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return 0, 1, 0
+    found = SUMMARY.findall(text)
+    if not found:
+        return 0, 1, 0
+    failed, errors, total = (int(x) for x in found[-1])
+    skipped = sum(1 for line in text.splitlines() if SKIPPED.match(line))
+    return total - failed - errors - skipped, failed + errors, skipped
+
+
+def checklog(ignore_file, logs):
+    ignores = []
+    if os.path.exists(ignore_file):
+        with open(ignore_file) as fh:
+            ignores = [
+                re.compile(line.strip())
+                for line in fh
+                if line.strip() and not line.startswith("#")
+            ]
+    bad = 0
+    for log in logs:
+        if not os.path.exists(log):
+            continue
+        records, cur = [], None
+        with open(log, errors="replace") as fh:
+            for line in fh:
+                match = HEAD.match(line)
+                if match:
+                    cur = [match.group(1), line.rstrip("\n")]
+                    records.append(cur)
+                elif cur is not None:
+                    cur.append(line.rstrip("\n"))
+        hits = [
+            r
+            for r in records
+            if r[0] in ("WARNING", "ERROR", "CRITICAL")
+            and not any(rx.search(r[1]) for rx in ignores)
+        ]
+        if hits:
+            bad += len(hits)
+            print(f"--- {log}: {len(hits)} WARNING/ERROR/CRITICAL record(s)")
+            for record in hits[:30]:
+                print("\n".join(record[1:16]))
+    return 1 if bad else 0
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "checklog":
+        return checklog(args[0], args[1:])
+    counts = {"junit": junit, "odoo": odoo}[cmd](args[0])
+    print(*counts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
