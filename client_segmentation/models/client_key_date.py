@@ -247,34 +247,88 @@ class ClientKeyDate(models.Model):
         )
         due = self.browse([row[0] for row in self.env.cr.fetchall()])
         activities = self.env["mail.activity"]
-        if not due:
-            return activities
-        for start in range(0, len(due), REMINDER_BATCH_SIZE):
-            batch = due[start : start + REMINDER_BATCH_SIZE]
-            # Reminders go to salespeople who may not have written access to
-            # every client: the job creates them as superuser. No assignment
-            # e-mail: the activity itself is the reminder.
-            activities |= (
-                self.env["mail.activity"]
-                .sudo()
-                .with_context(mail_activity_quick_update=True)
-                .create(batch._prepare_reminder_values())
-            )
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE client_key_date
-                       SET last_reminded_occurrence = next_occurrence
-                     WHERE id = ANY(%s)
-                    """,
-                    batch.ids,
-                )
-            )
-            self.env["ir.cron"]._notify_progress(
-                done=start + len(batch), remaining=len(due) - start - len(batch)
-            )
+        done = 0
+        for chunk in due._reminder_chunks():
+            try:
+                with self.env.cr.savepoint():
+                    activities |= chunk._create_reminder_activities()
+            except Exception:  # retried client by client below
+                activities |= chunk._create_reminders_client_by_client()
+            done += len(chunk)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
         self.invalidate_model(["last_reminded_occurrence"])
         _logger.info("Key date reminders: %s activities created", len(activities))
+        return activities
+
+    def _reminder_chunks(self):
+        """Split the due dates into chunks of about ``REMINDER_BATCH_SIZE``
+        that never cut one client's dates apart, so that a client fails or
+        succeeds as a whole."""
+        chunks = []
+        current = self.browse()
+        for _client, dates in self.grouped("commercial_partner_id").items():
+            if current and len(current) + len(dates) > REMINDER_BATCH_SIZE:
+                chunks.append(current)
+                current = self.browse()
+            current |= dates
+        if current:
+            chunks.append(current)
+        return chunks
+
+    def _create_reminders_client_by_client(self):
+        """Fallback of a failed chunk: each client in its own savepoint; a
+        client that fails is logged and retried by the next run, the others
+        get their reminders."""
+        activities = self.env["mail.activity"]
+        for client, dates in self.grouped("commercial_partner_id").items():
+            try:
+                with self.env.cr.savepoint():
+                    activities |= dates._create_reminder_activities()
+            except Exception:  # one client must not stop the run
+                _logger.exception(
+                    "Key date reminders: could not remind the dates of client "
+                    "%s (id %s); they are retried at the next run",
+                    client.display_name,
+                    client.id,
+                )
+        return activities
+
+    def _create_reminder_activities(self):
+        """Create the reminder activities of these due dates in one
+        ``create`` and mark the dates as reminded.
+
+        ``mail.activity.create`` subscribes each responsible user to the
+        documents of their activities; given the same new follower twice for
+        one document (two dates of a client the user does not follow) it
+        inserts two follower rows and breaks their unique constraint. The
+        users are therefore subscribed first, once per client."""
+        values = self._prepare_reminder_values()
+        # Reminders go to salespeople who may not have written access to
+        # every client: the job creates them as superuser. No assignment
+        # e-mail: the activity itself is the reminder.
+        Activity = self.env["mail.activity"].sudo()
+        clients_by_user = {}
+        for vals in values:
+            clients_by_user.setdefault(vals["user_id"], set()).add(vals["res_id"])
+        Partner = self.env["res.partner"].sudo()
+        for user_id, client_ids in clients_by_user.items():
+            user = self.env["res.users"].sudo().browse(user_id)
+            Partner.browse(sorted(client_ids)).message_subscribe(
+                partner_ids=user.partner_id.ids
+            )
+        activities = Activity.with_context(mail_activity_quick_update=True).create(
+            values
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE client_key_date
+                   SET last_reminded_occurrence = next_occurrence
+                 WHERE id = ANY(%s)
+                """,
+                self.ids,
+            )
+        )
         return activities
 
     def _prepare_reminder_values(self):

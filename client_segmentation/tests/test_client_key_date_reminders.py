@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -180,3 +181,57 @@ class TestKeyDateReminders(ClientCardCase):
         with freeze_time("2026-06-16"):
             self._run_cron()
         self.assertEqual(key_date.next_occurrence, date(2027, 6, 15))
+
+    def test_several_reminders_for_a_client_the_user_does_not_follow(self):
+        """Two dates of one client without salesperson go to the responsible
+        user, who does not follow the client: both reminders are created and
+        the user follows the client once."""
+        orphan = self.Partner.create({"name": "No Salesperson", "is_company": True})
+        person = self.Partner.create({"name": "Olga Lind", "parent_id": orphan.id})
+        self.company.key_date_responsible_user_id = self.responsible
+        with freeze_time("2026-09-01"):
+            self._key_date(orphan, self.anniversary, date(2010, 9, 2))
+            self._key_date(person, self.birthday, date(1980, 9, 3))
+            self._key_date(person, self.child_birthday, date(2012, 9, 4), name="Ivo")
+            self._run_cron()
+        reminders = self._reminders(orphan)
+        self.assertEqual(len(reminders), 3)
+        self.assertEqual(reminders.user_id, self.responsible)
+        followers = orphan.message_follower_ids.filtered(
+            lambda follower: follower.partner_id == self.responsible.partner_id
+        )
+        self.assertEqual(len(followers), 1)
+
+    def test_one_failing_client_does_not_stop_the_others(self):
+        """A client whose reminder cannot be created fails alone: the other
+        clients get theirs, and the failed date is retried the next run."""
+        other = self.Partner.create({"name": "Second Client", "is_company": True})
+        with freeze_time("2026-09-01"):
+            broken = self._key_date(self.contact, self.birthday, date(1980, 9, 2))
+            fine = self._key_date(other, self.anniversary, date(2010, 9, 2))
+        Activity = self.env.registry["mail.activity"]
+        original_create = Activity.create
+        client_id = self.client.id
+
+        def create(records, vals_list):
+            if any(vals.get("res_id") == client_id for vals in vals_list):
+                raise ValueError("simulated failure")
+            return original_create(records, vals_list)
+
+        with (
+            freeze_time("2026-09-01"),
+            patch.object(Activity, "create", create),
+            self.assertLogs(
+                "odoo.addons.client_segmentation.models.client_key_date", "ERROR"
+            ) as logs,
+        ):
+            self._run_cron()
+        self.assertIn("Nordwind Trading", logs.output[0])
+        self.assertEqual(len(self._reminders(other)), 1)
+        self.assertFalse(self._reminders())
+        self.assertEqual(fine.last_reminded_occurrence, date(2026, 9, 2))
+        self.assertFalse(broken.last_reminded_occurrence)
+        with freeze_time("2026-09-01"):
+            self._run_cron()
+        self.assertEqual(len(self._reminders()), 1)
+        self.assertEqual(len(self._reminders(other)), 1)
