@@ -41,14 +41,13 @@
         "views/client_card_menus.xml",
     ],
     "demo": [
-        "demo/res_partner_demo.xml",
-        "demo/client_card_demo.xml",
-        "demo/res_partner_funnel_demo.xml",
+        "demo/client_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "client_segmentation/static/src/views/client_board_kanban.js",
             "client_segmentation/static/src/views/client_board_kanban.xml",
+            "client_segmentation/static/src/views/client_call_time_field.js",
         ],
         "web.assets_tests": [
             "client_segmentation/static/tests/tours/client_segmentation_tour.js",

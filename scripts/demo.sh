@@ -10,7 +10,8 @@
 #   2. drop + recreate database client_segmentation_demo (env DEMO_DB) and install
 #      client_segmentation WITH demo data (log: .demo-logs/install.log)
 #   3. in `odoo shell`: env['res.partner']._cron_recompute_segments(), commit,
-#      print partner counts per ABC class and per recency segment (main company)
+#      print every board's columns with their client counts, as the boards
+#      show them to the administrator (main company)
 #   4. serve Odoo in the foreground on 127.0.0.1:$ODOO_HTTP_PORT (default 8069)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -77,16 +78,25 @@ if not hasattr(Partner, "_cron_recompute_segments"):
 Partner._cron_recompute_segments()
 env.cr.commit()
 
+# What the boards show to the administrator in the main company: the same
+# request as the boards (client.demo.data._board_summary).
 company = env.ref("base.main_company")
-Partner = Partner.with_company(company)
-print(f"\nPartners per segment, company {company.name!r}:")
-for field in ("abc_class", "recency_segment"):
-    labels = dict(Partner._fields[field]._description_selection(env))
-    groups = Partner._read_group([(field, "!=", False)], [field], ["__count"])
-    print(f"  {Partner._fields[field].string}")
-    for value, count in sorted(groups, key=lambda g: str(g[0])):
-        print(f"    {labels.get(value, value):<12} {count:>6}")
-    print(f"    {'(total)':<12} {sum(c for _v, c in groups):>6}")
+admin = env.ref("base.user_admin")
+Demo = env["client.demo.data"].with_user(admin).with_company(company)
+Demo = Demo.with_context(allowed_company_ids=[company.id])
+print(f"\nClients on the boards, company {company.name!r}:")
+for board, columns in Demo._board_summary():
+    print(f"  {board}: {sum(count for _title, count in columns)} clients")
+    for title, count in columns:
+        print(f"    {title:<24} {count:>6}")
+reminder_types = [
+    env.ref(f"client_segmentation.mail_activity_type_key_date_{kind}").id
+    for kind in ("call", "congratulate")
+]
+activities = env["mail.activity"].search_count(
+    [("activity_type_id", "in", reminder_types)]
+)
+print(f"  Key date reminders waiting: {activities} activities")
 EOF
 
 if [[ -z "$SERVE" ]]; then

@@ -6,6 +6,7 @@ loaded by path instead of through ``import client_segmentation``.
 
 import importlib.util
 import pathlib
+import sys
 
 import pytest
 
@@ -18,6 +19,8 @@ def load_tool(name):
         f"client_segmentation_tools_{name}", TOOLS / f"{name}.py"
     )
     module = importlib.util.module_from_spec(spec)
+    # registered like any import: dataclasses look their module up
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -3,7 +3,11 @@ from odoo.exceptions import UserError
 
 from ..tools import funnel
 
-TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+TEMPERATURE_SELECTION = [
+    ("hot", "Hot: Ready to Buy"),
+    ("warm", "Warm: Interested"),
+    ("cold", "Cold: No Interest Yet"),
+]
 
 
 class ClientFunnelStage(models.Model):

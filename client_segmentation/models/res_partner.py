@@ -34,7 +34,16 @@ SEGMENT_FIELDS = (
 
 # Funnel: written by the engine (and after stage changes) in SQL, never by users.
 FUNNEL_COMPUTED_FIELDS = ("temperature",)
-TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+# Hot first, like the recency segments; the labels say "interest" so that
+# nobody takes them for the recency of the last purchase.
+TEMPERATURE_SELECTION = [
+    ("hot", "Hot: Ready to Buy"),
+    ("warm", "Warm: Interested"),
+    ("cold", "Cold: No Interest Yet"),
+]
+# Board columns that hold no work to do, folded when the board opens: no ABC
+# class (no revenue in the window) and never bought.
+FOLDED_EMPTY_GROUPS = {"abc_class": False, "recency_segment": "none"}
 
 
 class ResPartner(models.Model):
@@ -52,18 +61,18 @@ class ResPartner(models.Model):
     )
     recency_segment = fields.Selection(
         selection=[
-            ("hot", "Hot"),
-            ("warm", "Warm"),
-            ("sleeping", "Sleeping"),
+            ("hot", "Bought Recently"),
+            ("warm", "Due to Buy Again"),
+            ("sleeping", "Sleeping Buyer"),
             ("none", "Never Bought"),
         ],
-        string="Recency",
+        string="Purchase Recency",
         company_dependent=True,
         group_expand=True,
         readonly=True,
         index=False,
-        help="How fresh the last purchase is: hot, warm or sleeping by the "
-        "thresholds of the company's settings.",
+        help="How fresh the last purchase is: bought recently (hot), due to buy "
+        "again (warm) or sleeping, by the thresholds of the company's settings.",
     )
     segment_revenue_window = fields.Float(
         string="Revenue in Window",
@@ -114,11 +123,11 @@ class ResPartner(models.Model):
         help="Position of the client in the ABC ranking of the last recompute.",
     )
     segment_cumulative_share = fields.Float(
-        string="Cumulative Share Before (%)",
+        string="Revenue Share of Better Clients (%)",
         compute="_compute_segment_rank",
         digits=(16, 2),
-        help="Share of the revenue of all clients ranked before this one; it "
-        "decides the ABC class.",
+        help="Part of the company's revenue brought by the clients ranked above "
+        "this one; it decides the ABC class (A while it is under the A share).",
     )
     segment_computed_at = fields.Datetime(
         string="Segments Computed On",
@@ -163,7 +172,11 @@ class ResPartner(models.Model):
         "as decision maker.",
     )
     purchase_frequency = fields.Selection(
-        selection=[("one_off", "One-off"), ("rare", "Rare"), ("regular", "Regular")],
+        selection=[
+            ("one_off", "Bought Once"),
+            ("rare", "Buys Now and Then"),
+            ("regular", "Buys Often"),
+        ],
         company_dependent=True,
         readonly=True,
         index=False,
@@ -172,10 +185,10 @@ class ResPartner(models.Model):
         "no purchase in the window. Computed with the segments.",
     )
     current_order_stage = fields.Char(
-        string="Current Order",
+        string="Current Order or Invoice",
         compute="_compute_current_order_stage",
-        help="Latest open quotation or sales order and its state (with Sales), "
-        "otherwise the latest customer invoice and its payment state.",
+        help="Latest open quotation or sales order (with Sales), otherwise the "
+        "latest customer invoice and its payment state.",
     )
     top_product_category_ids = fields.Many2many(
         comodel_name="product.category",
@@ -276,6 +289,20 @@ class ResPartner(models.Model):
         help="Hot, warm or cold: from the recency of the purchases for buyers "
         "(sleeping is cold), from the funnel stage for the others, unless "
         "overridden.",
+    )
+    # A contact person is worked as part of its client: its form shows the
+    # client's stage, typology and temperature, never its own defaults.
+    client_funnel_stage_id = fields.Many2one(
+        string="Client's Funnel Stage",
+        related="commercial_partner_id.funnel_stage_id",
+    )
+    client_client_type_id = fields.Many2one(
+        string="Client's Typology",
+        related="commercial_partner_id.client_type_id",
+    )
+    client_temperature = fields.Selection(
+        string="Client's Temperature",
+        related="commercial_partner_id.temperature",
     )
     temperature_override = fields.Selection(
         selection=TEMPERATURE_SELECTION,
@@ -417,11 +444,16 @@ class ResPartner(models.Model):
             for partner, order_id in groups:
                 client_id = partner.commercial_partner_id.id
                 latest[client_id] = max(latest.get(client_id, 0), order_id)
-            states = dict(SaleOrder._fields["state"]._description_selection(self.env))
             for order in SaleOrder.browse(latest.values()):
-                stage_by_client[order.partner_id.commercial_partner_id.id] = (
-                    f"{order.name} - {states.get(order.state, order.state)}"
-                )
+                if order.state == "sale":
+                    label = self.env._("Sales order %(name)s, to invoice")
+                elif order.state == "sent":
+                    label = self.env._("Quotation %(name)s, sent")
+                else:
+                    label = self.env._("Quotation %(name)s")
+                stage_by_client[order.partner_id.commercial_partner_id.id] = label % {
+                    "name": order.name
+                }
         Move = self.env["account.move"]
         missing = [pid for pid in commercial_ids if pid not in stage_by_client]
         if missing and Move.has_access("read"):
@@ -438,8 +470,10 @@ class ResPartner(models.Model):
                 Move._fields["payment_state"]._description_selection(self.env)
             )
             for invoice in Move.browse(move_id for _partner, move_id in groups):
-                stage_by_client[invoice.commercial_partner_id.id] = (
-                    f"{invoice.name} - {payment_states.get(invoice.payment_state, '')}"
+                stage_by_client[invoice.commercial_partner_id.id] = self.env._(
+                    "Invoice %(name)s (%(payment)s)",
+                    name=invoice.name,
+                    payment=payment_states.get(invoice.payment_state, ""),
                 )
         for partner in self:
             partner.current_order_stage = stage_by_client.get(
@@ -1019,6 +1053,31 @@ class ResPartner(models.Model):
             )
             written += cr.rowcount
         return written
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Boards open with the columns that hold no work to do folded: no ABC
+        class and never bought (FOLDED_EMPTY_GROUPS)."""
+        groups = super().read_group(
+            domain,
+            fields,
+            groupby,
+            offset=offset,
+            limit=limit,
+            orderby=orderby,
+            lazy=lazy,
+        )
+        if not lazy or not groupby:
+            return groups
+        first = groupby[0] if isinstance(groupby, list | tuple) else groupby
+        if first in FOLDED_EMPTY_GROUPS:
+            folded = FOLDED_EMPTY_GROUPS[first]
+            for group in groups:
+                if group.get(first) == folded:
+                    group["__fold"] = True
+        return groups
 
     @api.model
     def _read_group_funnel_stage_ids(self, stages, domain):

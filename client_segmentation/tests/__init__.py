@@ -7,7 +7,8 @@ from . import test_client_card_import
 from . import test_client_key_date_reminders
 from . import test_purchase_frequency
 
-# --- funnel stages, typology, temperature, boards (issue #4) ---
+# funnel stages, typology, temperature, boards
 from . import test_funnel
 from . import test_funnel_access
 from . import test_funnel_tour
+from . import test_client_boards

@@ -128,4 +128,6 @@ class TestPurchaseFrequency(AssertValidationMixin, AccountTestInvoicingCommon):
         )
         self.assertEqual(client.usual_payment_term_id, term)
         latest = invoices.sorted("id")[-1]
-        self.assertEqual(client.current_order_stage, f"{latest.name} - Not Paid")
+        self.assertEqual(
+            client.current_order_stage, f"Invoice {latest.name} (Not Paid)"
+        )

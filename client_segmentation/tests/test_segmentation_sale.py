@@ -85,5 +85,6 @@ class TestSegmentationSaleSource(SegmentationCase):
         self.assertEqual(small.purchase_frequency, "rare")
         self.assertEqual(self._recompute()["written"], 0)
         # the client card shows the open quotation as the current order
-        self.assertIn(quotation.name, small.current_order_stage)
-        self.assertIn(quotation.name, contact.current_order_stage)
+        # and says what the document is
+        self.assertEqual(small.current_order_stage, f"Quotation {quotation.name}")
+        self.assertEqual(contact.current_order_stage, small.current_order_stage)

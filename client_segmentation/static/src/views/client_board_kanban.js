@@ -1,3 +1,4 @@
+import { onWillStart } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { KanbanHeader } from "@web/views/kanban/kanban_header";
@@ -6,10 +7,31 @@ import { kanbanView } from "@web/views/kanban/kanban_view";
 
 /**
  * Segmentation boards: the column header shows the number of clients next to
- * the title even when the progress bar shows the revenue sum.
+ * the title even when the progress bar shows the revenue sum, and marks the
+ * funnel stages that follow the purchases (no drop there) before a drag.
  */
 export class ClientBoardKanbanHeader extends KanbanHeader {
     static template = "client_segmentation.ClientBoardKanbanHeader";
+
+    setup() {
+        super.setup();
+        const orm = useService("orm");
+        onWillStart(async () => {
+            if (this.group.groupByField.name !== "funnel_stage_id") {
+                return;
+            }
+            // One search per board load, shared by its columns.
+            const model = this.props.list.model;
+            model.clientAutomaticStageIds ??= orm.search("client.funnel.stage", [
+                ["is_automatic", "=", true],
+            ]);
+            this.automaticStageIds = await model.clientAutomaticStageIds;
+        });
+    }
+
+    get isAutomaticStage() {
+        return Boolean(this.automaticStageIds?.includes(this.group.value));
+    }
 }
 
 export class ClientBoardKanbanRenderer extends KanbanRenderer {
@@ -50,17 +72,14 @@ export class ClientBoardKanbanRenderer extends KanbanRenderer {
                 if (stage?.requires_reason) {
                     params.parent.classList.remove("o_kanban_hover");
                     await this.action.doAction(
+                        "client_segmentation.client_refusal_wizard_action",
                         {
-                            type: "ir.actions.act_window",
-                            res_model: "client.refusal.wizard",
-                            views: [[false, "form"]],
-                            target: "new",
-                            context: {
+                            additionalContext: {
                                 default_partner_ids: [record.resId],
                                 default_stage_id: target.value,
                             },
-                        },
-                        { onClose: () => list.load() }
+                            onClose: () => list.load(),
+                        }
                     );
                     return;
                 }

@@ -31,6 +31,14 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
             trigger: `${column("Platinum-Red")} .o_client_board_count:contains("(0)")`,
         },
         {
+            content: "Automatic stages are marked before any drag",
+            trigger: `${column("Grey")} .o_client_board_automatic`,
+        },
+        {
+            content: "Manual stages are not",
+            trigger: `${column("Yellow")}:not(:has(.o_client_board_automatic))`,
+        },
+        {
             content: "A company without known decision maker is grey",
             trigger: `${column("Grey")} .o_kanban_record:contains("Tour Unknown Boss")`,
         },
@@ -67,6 +75,14 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
             run: `drag_and_drop (${column("Red-Green")})`,
         },
         {
+            content: "The refusal dialog says what it asks",
+            trigger: '.modal .modal-title:contains("Why Did the Client Refuse?")',
+        },
+        {
+            content: "The reason is marked as required",
+            trigger: ".modal .o_field_widget.o_required_modifier[name=refusal_reason_id]",
+        },
+        {
             content: "A red stage asks for the refusal reason",
             trigger: ".modal .o_field_widget[name=refusal_reason_id] input",
             run: "edit Price",
@@ -94,6 +110,44 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
             content: "The client form opens",
             trigger: '.o_form_view .o_breadcrumb .active:contains("Tour Buyer")',
         },
+        {
+            content: "Its header shows stage, class, recency and temperature",
+            trigger: [
+                '[name=client_segment_badges] [name=funnel_stage_id]:contains("Gold")',
+                '[name=client_segment_badges] [name=abc_class]:contains("A")',
+                '[name=client_segment_badges] [name=recency_segment]:contains("Bought Recently")',
+                '[name=client_segment_badges] [name=temperature]:contains("Hot")',
+            ].join(", "),
+            run() {
+                const badges = document.querySelector("[name=client_segment_badges]");
+                for (const name of ["funnel_stage_id", "abc_class", "recency_segment", "temperature"]) {
+                    if (!badges.querySelector(`[name=${name}] .badge`)) {
+                        throw new Error(`No ${name} badge in the form header`);
+                    }
+                }
+            },
+        },
+        {
+            content: "Open the client card",
+            trigger: '.o_notebook .nav-link:contains("Client Card")',
+            run: "click",
+        },
+        {
+            content: "A call window never filled in shows nothing",
+            trigger: ".o_field_widget[name=call_time_from] input",
+            run() {
+                for (const name of ["call_time_from", "call_time_to"]) {
+                    const input = document.querySelector(`.o_field_widget[name=${name}] input`);
+                    if (input.value !== "") {
+                        throw new Error(`${name} shows "${input.value}" instead of nothing`);
+                    }
+                }
+            },
+        },
+        {
+            content: "The current document says what it is",
+            trigger: '.o_field_widget[name=current_order_stage]:contains("Invoice ")',
+        },
         ...openBoard("Value (ABC)"),
         {
             content: "The buyer is class A",
@@ -101,12 +155,16 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
         },
         ...openBoard("Recency"),
         {
-            content: "The buyer is hot",
-            trigger: `${column("Hot")} .o_kanban_record:contains("Tour Buyer")`,
+            content: "The buyer bought recently",
+            trigger: `${column("Bought Recently")} .o_kanban_record:contains("Tour Buyer")`,
         },
         {
             content: "Empty recency columns show too",
-            trigger: `${column("Sleeping")}`,
+            trigger: `${column("Sleeping Buyer")}`,
+        },
+        {
+            content: "Clients who never bought are folded away, last",
+            trigger: '.o_kanban_group.o_column_folded:contains("Never Bought")',
         },
         ...openBoard("Typology"),
         {
@@ -116,7 +174,24 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
         ...openBoard("Temperature"),
         {
             content: "The yellow prospect is warm",
-            trigger: `${column("Warm")} .o_kanban_record:contains("Tour Prospect")`,
+            trigger: `${column("Warm: Interested")} .o_kanban_record:contains("Tour Prospect")`,
+        },
+        {
+            content: "Open the clients list",
+            trigger: '.o_nav_entry[data-menu-xmlid="client_segmentation.menu_client_segmentation_clients"]',
+            run: "click",
+        },
+        {
+            content: "Clients are listed with their position as badges",
+            trigger: '.o_list_view .o_data_row:contains("Tour Buyer") [name=abc_class] .badge:contains("A")',
+        },
+        {
+            content: "The funnel stage and temperature are there too",
+            trigger: '.o_list_view .o_data_row:contains("Tour Prospect") [name=funnel_stage_id]:contains("Yellow")',
+        },
+        {
+            content: "Contact persons are not clients of their own",
+            trigger: '.o_list_view:not(:has(.o_data_row:contains("Tour Decider")))',
         },
     ],
 });
