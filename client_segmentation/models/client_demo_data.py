@@ -218,9 +218,10 @@ class ClientDemoData(models.AbstractModel):
         eval_context = {"uid": self.env.uid}
         summary = []
         for xmlid in BOARD_ACTIONS:
-            action = self.env.ref(xmlid)
-            context = safe_eval(action.context or "{}", eval_context)
-            domains = [safe_eval(action.domain or "[]", eval_context)]
+            # the action as the web client loads it (menus' access rules)
+            action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+            context = safe_eval(action.get("context") or "{}", eval_context)
+            domains = [safe_eval(action.get("domain") or "[]", eval_context)]
             domains += [
                 safe_eval(filters[key[len("search_default_") :]], eval_context)
                 for key, value in context.items()
@@ -228,7 +229,10 @@ class ClientDemoData(models.AbstractModel):
                 and key.startswith("search_default_")
                 and key[len("search_default_") :] in filters
             ]
-            kanban = Partner.get_view(action.view_id.id, "kanban")
+            kanban_id = next(
+                view_id for view_id, mode in action["views"] if mode == "kanban"
+            )
+            kanban = Partner.get_view(kanban_id, "kanban")
             group_by = etree.fromstring(kanban["arch"]).get("default_group_by")
             field = Partner._fields[group_by]
             result = Partner.web_read_group(expression.AND(domains), [], [group_by])
@@ -241,5 +245,5 @@ class ClientDemoData(models.AbstractModel):
                     labels = dict(field._description_selection(self.env))
                     title = labels.get(value, self.env._("None"))
                 columns.append((title, group[f"{group_by}_count"]))
-            summary.append((action.name, columns))
+            summary.append((action["name"], columns))
         return summary

@@ -13,24 +13,12 @@ import { kanbanView } from "@web/views/kanban/kanban_view";
 export class ClientBoardKanbanHeader extends KanbanHeader {
     static template = "client_segmentation.ClientBoardKanbanHeader";
 
-    setup() {
-        super.setup();
-        const orm = useService("orm");
-        onWillStart(async () => {
-            if (this.group.groupByField.name !== "funnel_stage_id") {
-                return;
-            }
-            // One search per board load, shared by its columns.
-            const model = this.props.list.model;
-            model.clientAutomaticStageIds ??= orm.search("client.funnel.stage", [
-                ["is_automatic", "=", true],
-            ]);
-            this.automaticStageIds = await model.clientAutomaticStageIds;
-        });
-    }
-
     get isAutomaticStage() {
-        return Boolean(this.automaticStageIds?.includes(this.group.value));
+        const automatic = this.props.list.model.clientAutomaticStageIds || [];
+        return (
+            this.group.groupByField.name === "funnel_stage_id" &&
+            automatic.includes(this.group.value)
+        );
     }
 }
 
@@ -44,6 +32,13 @@ export class ClientBoardKanbanRenderer extends KanbanRenderer {
         super.setup();
         this.action = useService("action");
         this.orm = useService("orm");
+        onWillStart(async () => {
+            // Read once per board, before the column headers render.
+            this.props.list.model.clientAutomaticStageIds = await this.orm.search(
+                "client.funnel.stage",
+                [["is_automatic", "=", true]]
+            );
+        });
     }
 
     /**

@@ -144,10 +144,6 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
                 }
             },
         },
-        {
-            content: "The current document says what it is",
-            trigger: '.o_field_widget[name=current_order_stage]:contains("Invoice ")',
-        },
         ...openBoard("Value (ABC)"),
         {
             content: "The buyer is class A",
