@@ -165,33 +165,44 @@ def demo_clients(today: datetime.date, seed: int = SEED) -> list[DemoClient]:
     individuals = sum(1 for index in range(buyers) if index % 7 == 3) + sum(
         profile[1] for profile in PROSPECT_PROFILES if not profile[2]
     )
-    company_names = iter(
-        _names(rng, COMPANY_WORDS, COMPANY_TRADES, buyers + prospects - individuals)
-    )
-    person_names = iter(
-        _names(rng, FIRST_NAMES, LAST_NAMES, len(FIRST_NAMES) * len(LAST_NAMES))
+    names = {
+        True: iter(
+            _names(rng, COMPANY_WORDS, COMPANY_TRADES, buyers + prospects - individuals)
+        ),
+        False: iter(
+            _names(rng, FIRST_NAMES, LAST_NAMES, len(FIRST_NAMES) * len(LAST_NAMES))
+        ),
+    }
+    clients = _plan_buyers(rng, today, names) + _plan_prospects(rng, names)
+    _plan_people(rng, today, clients, names[False])
+    return clients
+
+
+def _new_client(rng, names, is_company, profile, typed_share):
+    return DemoClient(
+        name=next(names[is_company]),
+        is_company=is_company,
+        profile=profile,
+        place=PLACES[rng.randrange(len(PLACES))],
+        industry_index=rng.randrange(1000),
+        salesperson=rng.choice(SALESPEOPLE),
+        client_type=rng.choice(TYPES) if rng.random() < typed_share else None,
     )
 
-    # Revenue sizes: a few big clients, a long tail (Pareto-like), shuffled
-    # over the buyers so that every profile has big and small ones, then the
-    # biggest of the sleeping profiles become "A but sleeping".
+
+def _plan_buyers(rng, today, names):
+    """Buyers of every profile. Revenue sizes: a few big clients and a long
+    tail (Pareto-like), shuffled over the buyers so that every profile has
+    big and small ones; then one of the biggest stops buying ("A but
+    sleeping", beside the big ones of the sleeping profiles)."""
+    buyers = sum(profile[1] for profile in BUYER_PROFILES)
     sizes = [round(120_000 / (rank + 1) ** 1.15, -1) for rank in range(buyers)]
     rng.shuffle(sizes)
-
     clients = []
-    index = 0
     for profile, count, purchases, last_days, gap_days in BUYER_PROFILES:
         for _number in range(count):
-            is_company = index % 7 != 3
-            client = DemoClient(
-                name=next(company_names) if is_company else next(person_names),
-                is_company=is_company,
-                profile=profile,
-                place=PLACES[rng.randrange(len(PLACES))],
-                industry_index=rng.randrange(1000),
-                salesperson=rng.choice(SALESPEOPLE),
-                client_type=rng.choice(TYPES) if rng.random() < 0.8 else None,
-            )
+            index = len(clients)
+            client = _new_client(rng, names, index % 7 != 3, profile, 0.8)
             client.invoices = _invoices(
                 rng, today, purchases, last_days, gap_days, sizes[index]
             )
@@ -199,40 +210,37 @@ def demo_clients(today: datetime.date, seed: int = SEED) -> list[DemoClient]:
                 day, amount = client.invoices[-1]
                 client.credit_notes.append((day, round(amount * 0.3, -1) or 10.0))
             clients.append(client)
-            index += 1
-    # Two of the biggest clients stopped buying a few months ago.
     by_size = sorted(clients, key=lambda client: -sum(a for _d, a in client.invoices))
     for client in by_size[:2]:
         shift = datetime.timedelta(days=150 - (today - client.invoices[-1][0]).days)
-        if shift.days < 0:
-            continue
-        client.invoices = [(day - shift, amount) for day, amount in client.invoices]
-        client.profile += "_now_sleeping"
+        if shift.days >= 0:
+            client.invoices = [(day - shift, amount) for day, amount in client.invoices]
+            client.profile += "_now_sleeping"
+    return clients
 
+
+def _plan_prospects(rng, names):
+    """Prospects in white and grey and in every manual stage; refusals with
+    their reason, a few temperatures set by hand."""
     reasons = itertools.cycle(REFUSAL_REASONS)
+    overrides = {("gold_green", 0): "hot", ("green", 0): "cold"}
+    clients = []
     for stage, count, is_company, decision_maker in PROSPECT_PROFILES:
         for number in range(count):
-            client = DemoClient(
-                name=next(company_names) if is_company else next(person_names),
-                is_company=is_company,
-                profile=stage,
-                place=PLACES[rng.randrange(len(PLACES))],
-                industry_index=rng.randrange(1000),
-                salesperson=rng.choice(SALESPEOPLE),
-                client_type=rng.choice(TYPES) if rng.random() < 0.5 else None,
-            )
+            client = _new_client(rng, names, is_company, stage, 0.5)
             if stage not in ("white", "grey"):
                 client.manual_stage = stage
             if stage == "red_green":
                 client.refusal_reason = next(reasons)
-            if stage == "gold_green" and number % 3 == 0:
-                client.temperature_override = "hot"
-            if stage == "green" and number % 4 == 0:
-                client.temperature_override = "cold"
+            client.temperature_override = overrides.get((stage, number % 3))
             client.decision_maker_known = decision_maker
             clients.append(client)
+    return clients
 
-    # Contact persons of the companies, key dates in the next days.
+
+def _plan_people(rng, today, clients, person_names):
+    """Contact persons of the companies (the first one decides where a
+    decision maker is known), and key dates falling in the next days."""
     for number, client in enumerate(clients):
         if not client.is_company:
             if number % 5 == 0:
@@ -249,4 +257,3 @@ def demo_clients(today: datetime.date, seed: int = SEED) -> list[DemoClient]:
             )
         if number % 7 == 0:
             client.key_date = _birthday(rng, today, 10)
-    return clients
