@@ -32,6 +32,7 @@
         "views/client_key_date_type_views.xml",
         "views/client_key_date_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_client_card_views.xml",
         "views/res_partner_search_views.xml",
         "views/client_board_views.xml",
         "views/client_analysis_views.xml",
