@@ -1059,7 +1059,8 @@ class ResPartner(models.Model):
         self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
     ):
         """Boards open with the columns that hold no work to do folded: no ABC
-        class and never bought (FOLDED_EMPTY_GROUPS)."""
+        class and never bought (FOLDED_EMPTY_GROUPS); the clients without
+        typology are grouped as "To Classify"."""
         groups = super().read_group(
             domain,
             fields,
@@ -1077,6 +1078,11 @@ class ResPartner(models.Model):
             for group in groups:
                 if group.get(first) == folded:
                     group["__fold"] = True
+        elif first == "client_type_id":
+            # clients without typology are work to do: say so
+            for group in groups:
+                if not group.get(first):
+                    group[first] = (False, self.env._("To Classify"))
         return groups
 
     @api.model

@@ -98,7 +98,11 @@ class TestClientBoards(FunnelCase):
         )
         # clients still to classify are work to do: that column stays open
         by_type = Partner.web_read_group(domain, [], ["client_type_id"])["groups"]
-        self.assertFalse(by_type[-1]["client_type_id"])
+        self.assertEqual(by_type[-1]["client_type_id"], (False, "To Classify"))
+        self.assertEqual(
+            Partner.search_count(by_type[-1]["__domain"]),
+            by_type[-1]["client_type_id_count"],
+        )
         self.assertFalse(any(group.get("__fold") for group in by_type))
 
     def test_contact_person_shows_its_client_position(self):

@@ -33,12 +33,37 @@ export class ClientBoardKanbanRenderer extends KanbanRenderer {
         this.action = useService("action");
         this.orm = useService("orm");
         onWillStart(async () => {
+            const list = this.props.list;
             // Read once per board, before the column headers render.
-            this.props.list.model.clientAutomaticStageIds = await this.orm.search(
+            list.model.clientAutomaticStageIds = await this.orm.search(
                 "client.funnel.stage",
                 [["is_automatic", "=", true]]
             );
+            // The clients still to classify are work to do: their column
+            // opens unfolded (the web client folds empty many2one groups).
+            if (list.isGrouped && list.groupByField.name === "client_type_id") {
+                for (const group of list.groups) {
+                    if (!group.value && group.isFolded) {
+                        await group.toggle();
+                    }
+                }
+            }
         });
+    }
+
+    /**
+     * Columns without a value (no ABC class, no typology) come last, after
+     * the real classes and types, instead of first.
+     */
+    getGroupsOrRecords() {
+        const items = super.getGroupsOrRecords();
+        if (!this.props.list.isGrouped) {
+            return items;
+        }
+        return [
+            ...items.filter((item) => item.group.value),
+            ...items.filter((item) => !item.group.value),
+        ];
     }
 
     /**

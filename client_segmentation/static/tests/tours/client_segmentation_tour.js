@@ -146,6 +146,10 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
         },
         ...openBoard("Value (ABC)"),
         {
+            content: "Clients without class come last, folded",
+            trigger: ".o_kanban_group:last-of-type.o_column_folded",
+        },
+        {
             content: "The buyer is class A",
             trigger: `${column("A")} .o_kanban_record:contains("Tour Buyer")`,
         },
@@ -166,6 +170,14 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
         {
             content: "The buyer is a loyal fan",
             trigger: `${column("Loyal Fan")} .o_kanban_record:contains("Tour Buyer")`,
+        },
+        {
+            content: "The column of clients to classify comes last",
+            trigger: `.o_kanban_group:last-of-type:has(.o_column_title span.text-truncate:contains(/^To Classify$/))`,
+        },
+        {
+            content: "Clients without typology are to classify, in an open column",
+            trigger: `${column("To Classify")}:not(.o_column_folded) .o_kanban_record:contains("Tour Prospect")`,
         },
         ...openBoard("Temperature"),
         {
