@@ -123,7 +123,7 @@ class ResPartner(models.Model):
         help="Position of the client in the ABC ranking of the last recompute.",
     )
     segment_cumulative_share = fields.Float(
-        string="Revenue Share of Better Clients (%)",
+        string="Revenue Share of Higher-Ranked Clients (%)",
         compute="_compute_segment_rank",
         digits=(16, 2),
         help="Part of the company's revenue brought by the clients ranked above "
