@@ -33,6 +33,7 @@
         "views/client_key_date_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/client_segmentation_settings_views.xml",
         "wizards/client_refusal_wizard_views.xml",
         "views/client_segmentation_menus.xml",
         "views/client_card_menus.xml",
