@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/client_key_date_security.xml",
         "security/client_segment_state_security.xml",
+        "security/client_company_shared_security.xml",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",

@@ -1,3 +1,4 @@
+from . import client_company_shared_mixin
 from . import res_company
 from . import res_config_settings
 from . import client_segmentation_settings

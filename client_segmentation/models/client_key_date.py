@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 
 from ..tools import key_dates
 
@@ -51,6 +51,8 @@ class ClientKeyDate(models.Model):
         comodel_name="client.key.date.type",
         string="Occasion",
         required=True,
+        domain="['|', ('company_id', '=', False), "
+        "('company_id', '=', current_company_id)]",
         ondelete="restrict",
     )
     type_category = fields.Selection(related="type_id.category")
@@ -331,7 +333,8 @@ class ClientKeyDate(models.Model):
                         person=key_date.partner_id.name,
                         occasion=occasion,
                     ),
-                    "note": key_date.notes or False,
+                    # plain-text notes: escaped into the HTML of the activity
+                    "note": plaintext2html(key_date.notes) if key_date.notes else False,
                 }
             )
         return values

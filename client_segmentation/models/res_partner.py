@@ -44,6 +44,11 @@ SALES_WRITABLE_FIELDS = (
     "client_type_id",
 )
 TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+# Stages, types and reasons a client of the current company can take: the
+# company's own and the shared ones (client.company.shared.mixin).
+COMPANY_SHARED_DOMAIN = (
+    "['|', ('company_id', '=', False), ('company_id', '=', current_company_id)]"
+)
 
 
 class ResPartner(models.Model):
@@ -268,6 +273,7 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         ondelete="restrict",
+        domain=COMPANY_SHARED_DOMAIN,
         group_expand="_read_group_funnel_stage_ids",
         groups="base.group_user",
         help="Colour stage of the client in the sales funnel. Automatic stages "
@@ -299,6 +305,7 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         ondelete="restrict",
+        domain=COMPANY_SHARED_DOMAIN,
         groups="base.group_user",
         help="Why the client refused or stopped; asked when entering a red stage.",
     )
@@ -309,6 +316,7 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         ondelete="restrict",
+        domain=COMPANY_SHARED_DOMAIN,
         group_expand="_read_group_client_type_ids",
         groups="base.group_user",
         help="Behaviour model of the client, learnt in conversation.",
@@ -1090,11 +1098,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _read_group_funnel_stage_ids(self, stages, domain):
-        return stages.search([])
+        return stages._for_company(self.env.company)
 
     @api.model
     def _read_group_client_type_ids(self, types, domain):
-        return types.search([])
+        return types._for_company(self.env.company)
 
     @api.model
     def _check_funnel_computed_fields_not_written(self, vals):

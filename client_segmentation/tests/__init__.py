@@ -12,3 +12,4 @@ from . import test_funnel
 from . import test_funnel_access
 from . import test_funnel_tour
 from . import test_access_roles
+from . import test_config_safety
