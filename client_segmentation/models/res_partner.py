@@ -44,6 +44,13 @@ SALES_WRITABLE_FIELDS = (
     "client_type_id",
 )
 TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+# Set by the partner merge: the merge copies every stored field of the
+# duplicates, but the addon's engine and sales fields are carried over by
+# _client_merge_apply() (and the next recompute), never copied blindly.
+MERGE_CONTEXT_KEY = "client_segmentation_merge"
+# Plain-text notes of the client card: on a merge the survivor keeps them all.
+CARD_NOTE_FIELDS = ("client_needs", "gift_preferences", "relationship_notes")
+
 # Stages, types and reasons a client of the current company can take: the
 # company's own and the shared ones (client.company.shared.mixin).
 COMPANY_SHARED_DOMAIN = (
@@ -650,6 +657,16 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if self.env.context.get(MERGE_CONTEXT_KEY):
+            vals = {
+                name: value
+                for name, value in vals.items()
+                if name
+                not in SEGMENT_FIELDS
+                + FUNNEL_COMPUTED_FIELDS
+                + SALES_WRITABLE_FIELDS
+                + CARD_NOTE_FIELDS
+            }
         self._check_sales_fields_access(vals)
         self._check_segment_fields_not_written(vals)
         self._check_funnel_computed_fields_not_written(vals)
@@ -687,6 +704,70 @@ class ResPartner(models.Model):
                     fields=", ".join(self._fields[name].string for name in written),
                 )
             )
+
+    def _client_merge_prepare(self, duplicates):
+        """What the survivor ``self`` of a partner merge keeps of the
+        duplicates, read before the merge: every distinct note, and per
+        company the funnel stage, typology and temperature set by hand on the
+        survivor, or else on a duplicate (a locked stage first). Automatic
+        stages and segments follow from the merged history at the next
+        recompute."""
+        self.ensure_one()
+        # sudo: the merge is checked by core (partner managers); it must see
+        # the sales data of every company to carry it over.
+        partners = (self | duplicates).sudo()
+        kept = {
+            "notes": {
+                name: "\n\n".join(dict.fromkeys(p[name] for p in partners if p[name]))
+                for name in CARD_NOTE_FIELDS
+            },
+            "companies": {},
+        }
+        for company in self.env["res.company"].sudo().search([]):
+            ordered = partners.with_company(company).sorted(
+                lambda p: (p.id != self.id, not p.funnel_stage_locked)
+            )
+            values = {}
+            for partner in ordered:
+                stage = partner.funnel_stage_id
+                if (
+                    "funnel_stage_id" not in values
+                    and stage
+                    and (partner.funnel_stage_locked or not stage.is_automatic)
+                ):
+                    values["funnel_stage_id"] = stage.id
+                    values["funnel_stage_locked"] = partner.funnel_stage_locked
+                    values["refusal_reason_id"] = partner.refusal_reason_id.id
+                for name in ("client_type_id", "temperature_override"):
+                    if name not in values and partner[name]:
+                        values[name] = partner._fields[name].convert_to_write(
+                            partner[name], partner
+                        )
+            kept["companies"][company] = values
+        return kept
+
+    def _client_merge_apply(self, kept):
+        """Write what :meth:`_client_merge_prepare` kept on the survivor and
+        forget its segment state, so that the next recompute classifies it
+        from the merged history."""
+        self.ensure_one()
+        # sudo: see _client_merge_prepare; the values come from the merged
+        # partners, not from the user.
+        survivor = self.sudo().with_context(**{MERGE_CONTEXT_KEY: False})
+        survivor.write({name: note or False for name, note in kept["notes"].items()})
+        for company, values in kept["companies"].items():
+            partner = survivor.with_company(company)
+            changed = {
+                name: value
+                for name, value in values.items()
+                if partner._fields[name].convert_to_write(partner[name], partner)
+                != value
+            }
+            if changed:
+                partner.write(changed)
+        self.env["client.segment.state"].sudo().search(
+            [("partner_id", "=", self.id)]
+        ).unlink()
 
     def action_recompute_segments(self):
         """Recompute the segments of the current companies (server action,

@@ -123,3 +123,60 @@ class TestInputSafety(AssertValidationMixin, FunnelCase):
         self.assertNotIn("<img", str(activity.note))
         self.assertNotIn("<b>", str(activity.note))
         self.assertIn("&lt;b&gt;VIP&lt;/b&gt;", str(activity.note))
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerMerge(FunnelCase):
+    """Merging duplicates through the core wizard, with the addon installed."""
+
+    def _merge(self, user, partners, survivor):
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(user)
+            .create(
+                {"partner_ids": [(6, 0, partners.ids)], "dst_partner_id": survivor.id}
+            )
+        )
+        wizard.action_merge()
+
+    def test_merge_keeps_better_data_and_history(self):
+        employee = new_test_user(
+            self.env,
+            login="cs_merge_employee",
+            groups="base.group_user,base.group_partner_manager",
+        )
+        for user in (self.sales_manager, employee):
+            with self.subTest(user=user.login):
+                duplicate = self._client(
+                    f"Merge Co {user.login}",
+                    email="buyer@merge.example.com",
+                    client_needs="Needs pallets",
+                    client_type_id=self.type_loyal.id,
+                    funnel_stage_id=self.yellow.id,
+                    funnel_stage_locked=True,
+                )
+                survivor = self._client(
+                    f"Merge Co {user.login} (new)",
+                    email="buyer@merge.example.com",
+                    client_needs="Call after 10",
+                )
+                self._invoices(
+                    [
+                        (duplicate, self._days_ago(10), 100.0),
+                        (survivor, self._days_ago(5), 50.0),
+                    ]
+                )
+                self._recompute()
+                self.assertEqual(survivor.segment_purchase_count, 1)
+                self._merge(user, duplicate | survivor, survivor)
+                self.assertFalse(duplicate.exists())
+                self.assertEqual(survivor.client_type_id, self.type_loyal)
+                self.assertEqual(survivor.funnel_stage_id, self.yellow)
+                self.assertTrue(survivor.funnel_stage_locked)
+                self.assertIn("Needs pallets", survivor.client_needs)
+                self.assertIn("Call after 10", survivor.client_needs)
+                self._recompute()
+                self.assertEqual(survivor.segment_purchase_count, 2)
+                self.assertEqual(survivor.segment_revenue_total, 150.0)
+                self.assertEqual(survivor.funnel_stage_id, self.yellow)
+                self.assertEqual(survivor.abc_class, "a")
