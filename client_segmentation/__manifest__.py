@@ -2,7 +2,7 @@
     "name": "Client Segmentation",
     "summary": "ABC value and recency segments of clients, computed from what "
     "they really bought",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/client-segmentation/client_segmentation",
     "author": "client_segmentation developers",
@@ -44,6 +44,7 @@
         "demo/client_card_demo.xml",
         "demo/res_partner_funnel_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "client_segmentation/static/src/views/client_board_kanban.js",
