@@ -14,9 +14,9 @@ def migrate(cr, version):
             UPDATE ir_ui_view v
                SET arch_db = replace(
                        v.arch_db::text,
-                       'invisible=\\"not next_key_date\\"',
+                       'invisible=\\"not next_key_date\\">',
                        'invisible=\\"not next_key_date\\" '
-                       'groups=\\"sales_team.group_sale_salesman\\"'
+                       'groups=\\"sales_team.group_sale_salesman\\">'
                    )::jsonb
               FROM ir_model_data d
              WHERE d.model = 'ir.ui.view' AND d.res_id = v.id
