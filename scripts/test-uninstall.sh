@@ -13,7 +13,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
-use_venv
+[[ -n "${CS_PY:-}" ]] || use_venv # called alone: bootstrap first
 bash "$REPO/scripts/pg.sh" start >/dev/null
 eval "$(bash "$REPO/scripts/pg.sh" env)"
 
