@@ -2,6 +2,7 @@ from datetime import date
 
 from lxml import etree
 
+from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
@@ -266,3 +267,20 @@ class TestAccessPortal(HttpCase):
         self.assertEqual(page.status_code, 200)
         self.assertNotIn("Secret needs", page.text)
         self.assertIn("cs_portal", page.text.lower())
+        # the portal user edits their details: saved, the addon's data kept
+        saved = self.url_open(
+            "/my/account",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "name": "Portal Renamed",
+                "phone": "+1 555 0101",
+                "email": "portal@example.com",
+                "street": "1 Main Street",
+                "city": "Springfield",
+                "country_id": self.env.ref("base.us").id,
+            },
+        )
+        self.assertEqual(saved.status_code, 200)
+        partner = self.portal.partner_id
+        self.assertEqual(partner.name, "Portal Renamed")
+        self.assertEqual(partner.client_needs, "Secret needs")
