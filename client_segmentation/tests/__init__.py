@@ -11,4 +11,6 @@ from . import test_purchase_frequency
 from . import test_funnel
 from . import test_funnel_access
 from . import test_funnel_tour
+from . import test_access_roles
+from . import test_config_safety
 from . import test_client_boards
