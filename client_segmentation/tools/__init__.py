@@ -3,3 +3,4 @@
 from . import segmentation
 from . import key_dates
 from . import funnel
+from . import rhythm
