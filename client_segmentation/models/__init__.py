@@ -9,3 +9,5 @@ from . import client_key_date
 from . import client_funnel_stage
 from . import client_refusal_reason
 from . import client_type
+from . import client_segment_history
+from . import client_segment_rhythm
