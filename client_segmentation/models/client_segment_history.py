@@ -143,21 +143,32 @@ class ClientSegmentHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(
-            self.env._(
-                "The segment history is written by the segment recompute and by "
-                "changes on the client card; it cannot be created by hand."
-            )
-        )
+        self._refuse_manual_edit()
+        return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("The segment history cannot be changed."))
+        self._refuse_manual_edit()
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
         raise UserError(
             self.env._(
                 "The segment history cannot be deleted; it goes with the client "
                 "or the company."
+            )
+        )
+
+    @api.model
+    def _refuse_manual_edit(self):
+        """History rows come from the recompute and the client card, written
+        in SQL; nobody (superuser included) creates or edits them through
+        the ORM."""
+        raise UserError(
+            self.env._(
+                "The segment history is written by the segment recompute and by "
+                "changes on the client card; it cannot be created or changed by "
+                "hand."
             )
         )
 

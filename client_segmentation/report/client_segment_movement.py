@@ -20,9 +20,7 @@ class ClientSegmentMovement(models.Model):
         comodel_name="res.partner", string="Client", readonly=True
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
-    salesperson_id = fields.Many2one(
-        comodel_name="res.users", string="Salesperson", readonly=True
-    )
+    salesperson_id = fields.Many2one(comodel_name="res.users", readonly=True)
     dimension = fields.Selection(
         selection=lambda self: (
             self.env["client.segment.history"]

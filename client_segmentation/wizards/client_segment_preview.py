@@ -241,9 +241,11 @@ class ClientSegmentPreview(models.TransientModel):
         in_window = SQL("TRUE") if start is None else SQL("d.day >= %s", start)
         return SQL(
             """SELECT d.partner_id, SUM(d.amount) AS revenue
-                 FROM (%(documents)s) d WHERE %(in_window)s
+                 FROM (%(documents)s) d
+                WHERE d.counts AND d.day <= %(today)s AND %(in_window)s
                 GROUP BY d.partner_id""",
             documents=documents,
+            today=today,
             in_window=in_window,
         )
 
