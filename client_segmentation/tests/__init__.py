@@ -12,3 +12,5 @@ from . import test_funnel
 from . import test_funnel_access
 from . import test_funnel_tour
 from . import test_segment_history
+from . import test_buying_rhythm
+from . import test_segment_preview

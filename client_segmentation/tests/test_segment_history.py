@@ -230,3 +230,118 @@ class TestSegmentHistory(FunnelCase):
         )
         self.assertEqual(labels[f"stage:{self.green.id}"], self.green.display_name)
         self.assertEqual(labels["a"], "A")
+
+
+@tagged("post_install", "-at_install")
+class TestHistoryFromRecompute(FunnelCase):
+    """The engine's change set becomes history: a client going A -> B -> A
+    over three recomputes on three dates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.History = cls.env["client.segment.history"]
+        cls.big = cls._client("Big")
+        cls.mover = cls._client("Mover")
+        cls.small = cls._client("Small")
+
+    def _run(self):
+        return self.env["client.segment.engine"].recompute(self.company)
+
+    def _abc_rows(self, partner):
+        return [
+            (row.old_value or None, row.new_value, row.source, row.date)
+            for row in self.History.search(
+                [("partner_id", "=", partner.id), ("dimension", "=", "abc")],
+                order="date, id",
+            )
+        ]
+
+    def _matrix(self, start, end):
+        groups = self.env["client.segment.movement"]._read_group(
+            [
+                ("dimension", "=", "abc"),
+                ("source", "!=", "start"),
+                ("date", ">=", start),
+                ("date", "<=", end),
+            ],
+            ["from_value", "to_value"],
+            ["__count", "revenue_window:sum"],
+        )
+        return {(old, new): (count, revenue) for old, new, count, revenue in groups}
+
+    def test_a_b_a_over_three_dates(self):
+        d1, d2, d3 = day(2026, 4, 1), day(2026, 5, 11), day(2026, 6, 20)
+        with freeze_time(d1):
+            self._invoices(
+                [(self.big, d1, 500), (self.mover, d1, 400), (self.small, d1, 100)]
+            )
+            self._run()
+        with freeze_time(d2):
+            # big doubles: mover falls behind 75 % of the revenue
+            self._invoices([(self.big, d2, 1000)])
+            self._run()
+        with freeze_time(d3):
+            self._invoices([(self.mover, d3, 1500)])
+            self._run()
+            history_before = self.History.search_count([])
+            result = self._run()
+            self.assertEqual(self.History.search_count([]), history_before)
+            self.assertFalse(any(result["changes"].values()))
+        self.assertEqual(
+            self._abc_rows(self.mover),
+            [
+                (None, "a", "start", d1),
+                ("a", "b", "engine", d2),
+                ("b", "a", "engine", d3),
+            ],
+        )
+        self.assertEqual(
+            self._abc_rows(self.small),
+            [(None, "b", "start", d1), ("b", "c", "engine", d2)],
+        )
+        self.assertEqual(self._abc_rows(self.big), [(None, "a", "start", d1)])
+        # the recompute is the author of its rows
+        self.assertEqual(
+            self.History.search([("source", "!=", "manual")]).user_id, self.env.user
+        )
+        mover_revenue = self.mover.segment_revenue_window
+        small_revenue = self.small.segment_revenue_window
+        self.assertEqual(
+            self._matrix(day(2026, 5, 1), day(2026, 5, 31)),
+            {("a", "b"): (1, mover_revenue), ("b", "c"): (1, small_revenue)},
+        )
+        self.assertEqual(
+            self._matrix(day(2026, 6, 1), day(2026, 6, 30)),
+            {("b", "a"): (1, mover_revenue)},
+        )
+        self.assertEqual(
+            set(self._matrix(d1, d3)), {("a", "b"), ("b", "c"), ("b", "a")}
+        )
+        self.assertFalse(self._matrix(day(2026, 4, 1), day(2026, 4, 30)))
+        # the value on any date after the first run: the latest row up to it
+        on_date = self.History.search(
+            [
+                ("partner_id", "=", self.mover.id),
+                ("dimension", "=", "abc"),
+                ("date", "<=", day(2026, 6, 1)),
+            ],
+            limit=1,
+        )
+        self.assertEqual(on_date.new_value, "b")
+        # starting points of the other dimensions
+        dimensions = set(
+            self.History.search([("partner_id", "=", self.mover.id)]).mapped(
+                "dimension"
+            )
+        )
+        self.assertLessEqual({"abc", "recency", "frequency", "stage"}, dimensions)
+
+    def test_other_company_history_is_apart(self):
+        other = self.env["res.company"].create({"name": "History Engine Other"})
+        self.env.user.company_ids |= other
+        with freeze_time(day(2026, 6, 1)):
+            self._invoices([(self.big, day(2026, 6, 1), 100)])
+            self.env["client.segment.engine"].recompute(self.company | other)
+        self.assertTrue(self.History.search([("company_id", "=", self.company.id)]))
+        self.assertFalse(self.History.search([("company_id", "=", other.id)]))
