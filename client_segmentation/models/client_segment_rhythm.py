@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import rhythm
@@ -52,18 +52,18 @@ class ClientSegmentRhythm(models.AbstractModel):
 
     @api.model
     def _collect(self, company, figures, today):
-        """Add the column ``segment_buying_interval`` to the figures table
-        ``figures`` (a ``TempTable``) and fill it for its clients with a
-        rhythm, in one statement."""
+        """Add the figure ``buying_interval_days`` to the figures table
+        ``figures`` (a ``TempTable`` of the run's clients) and fill it for the
+        clients with a rhythm, in one statement."""
         cr = self.env.cr
         cr.execute(
-            SQL("ALTER TABLE %s ADD COLUMN segment_buying_interval int4", figures.sql)
+            SQL("ALTER TABLE %s ADD COLUMN buying_interval_days int4", figures.sql)
         )
         documents = self.env["client.segment.engine"]._documents_sql(company, today)
         cr.execute(
             SQL(
                 """
-                UPDATE %(figures)s f SET segment_buying_interval = r.interval_days
+                UPDATE %(figures)s f SET buying_interval_days = r.interval_days
                   FROM (%(intervals)s) r
                  WHERE r.partner_id = f.partner_id
                 """,
@@ -74,19 +74,18 @@ class ClientSegmentRhythm(models.AbstractModel):
 
     @api.model
     def _values_sql(self, company, today, alias):
-        """Stored rhythm values over the classified row ``alias`` (with the
-        figures ``segment_buying_interval`` and ``segment_last_purchase_date``):
-        the rule of ``tools.rhythm.rhythm_state`` through its two cut-off
-        dates."""
+        """The expected next purchase and the rhythm state over the classified
+        row ``alias`` (figures ``buying_interval_days`` and
+        ``segment_last_purchase_date``): the rule of
+        ``tools.rhythm.rhythm_state`` through its two cut-off dates."""
         due_after, overdue_before = rhythm.rhythm_cutoffs(
             today,
             company.segment_rhythm_lead_days,
             company.segment_rhythm_tolerance_days,
         )
-        interval = SQL("%s.segment_buying_interval", alias)
+        interval = SQL("%s.buying_interval_days", alias)
         next_date = SQL("(%s.segment_last_purchase_date + %s)", alias, interval)
         return {
-            "buying_interval_days": interval,
             "next_purchase_date": next_date,
             "rhythm_state": SQL(
                 """CASE WHEN %(interval)s IS NULL THEN NULL
@@ -99,3 +98,12 @@ class ClientSegmentRhythm(models.AbstractModel):
                 overdue_before=overdue_before,
             ),
         }
+
+
+class ClientSegmentState(models.Model):
+    _inherit = "client.segment.state"
+
+    # the usual interval is a figure (kept for reruns), the others are values
+    buying_interval_days = fields.Integer(readonly=True)
+    next_purchase_date = fields.Date(readonly=True)
+    rhythm_state = fields.Char(readonly=True)

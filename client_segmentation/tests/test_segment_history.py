@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from .funnel_common import FunnelCase
+from .common import FunnelCase
 
 day = datetime.date
 
@@ -343,5 +343,18 @@ class TestHistoryFromRecompute(FunnelCase):
         with freeze_time(day(2026, 6, 1)):
             self._invoices([(self.big, day(2026, 6, 1), 100)])
             self.env["client.segment.engine"].recompute(self.company | other)
-        self.assertTrue(self.History.search([("company_id", "=", self.company.id)]))
-        self.assertFalse(self.History.search([("company_id", "=", other.id)]))
+
+        def abc_rows(company):
+            return self.History.search(
+                [("company_id", "=", company.id), ("dimension", "=", "abc")]
+            )
+
+        # each company records its own values: the invoices are the first's
+        self.assertEqual(abc_rows(self.company).partner_id, self.big)
+        self.assertFalse(abc_rows(other))
+        self.assertTrue(self.History.search([("company_id", "=", other.id)]))
+        self.assertFalse(
+            self.History.with_user(self.salesman).search(
+                [("company_id", "=", other.id)]
+            )
+        )

@@ -3,7 +3,7 @@ import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SegmentationCase
 
@@ -32,13 +32,20 @@ class TestSegmentPreview(SegmentationCase):
                     )
                 )
         cls._invoices(specs)
+        # settings are edited by administrators who manage sales
+        cls.admin = new_test_user(
+            cls.env,
+            login="cs_preview_admin",
+            groups="sales_team.group_sale_manager,base.group_system",
+            company_id=cls.company.id,
+        )
 
     def _run(self):
         return self.env["client.segment.engine"].recompute(self.company)
 
     def _preview(self, **values):
         settings = self.env["res.config.settings"].create({})
-        Preview = self.env["client.segment.preview"].with_user(self.sales_manager)
+        Preview = self.env["client.segment.preview"].with_user(self.admin)
         action = Preview._action_open(settings)
         preview = Preview.browse(action["res_id"])
         if values:

@@ -48,7 +48,7 @@ class ClientSegmentPreview(models.TransientModel):
     )
 
     @api.model
-    def _check_access(self):
+    def _check_preview_rights(self):
         # The preview reads every client's state in raw SQL (no record rule):
         # the same audience as the settings it previews.
         if not self.env.user.has_group("sales_team.group_sale_manager"):
@@ -59,7 +59,7 @@ class ClientSegmentPreview(models.TransientModel):
     @api.model
     def _action_open(self, settings):
         """Open a preview of the values on the settings form ``settings``."""
-        self._check_access()
+        self._check_preview_rights()
         preview = self.create(
             {
                 "company_id": settings.company_id.id,
@@ -101,7 +101,7 @@ class ClientSegmentPreview(models.TransientModel):
 
     def action_preview(self):
         self.ensure_one()
-        self._check_access()
+        self._check_preview_rights()
         self._check_values()
         matrix = self._matrix()
         self.write(
@@ -139,7 +139,7 @@ class ClientSegmentPreview(models.TransientModel):
         """Save the proposed values as the company's settings (its constraints
         apply); the next recompute uses them."""
         self.ensure_one()
-        self._check_access()
+        self._check_preview_rights()
         self.company_id.write(
             {
                 "segment_abc_a_share": self.abc_a_share,
