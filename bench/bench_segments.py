@@ -23,6 +23,8 @@ import subprocess
 import sys
 import time
 
+import bench_history
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -239,18 +241,35 @@ def run_size(args, n):
             seed, cr, SQL, n, company.id
         )
         cr.commit()
-        Partner = env["res.partner"]
-        row["first"], stats = timed(Partner._segment_recompute, company)
+        Engine = env["client.segment.engine"]
+        with bench_history.StepTimer(env) as steps:
+            row["first"], stats = timed(Engine.recompute, company)
+        row["first_steps"] = dict(steps.seconds)
         cr.commit()
         row["written_first"] = stats["written"]
+        row["history_first"] = bench_history.history_rows(cr, SQL, company.id)
         row["rss"] = peak_rss_mb()
         row["touched"] = touch_one_percent(
             cr, SQL, partner_ids, journal_id, currency_id, company.id
         )
         cr.commit()
-        row["rerun"], stats = timed(Partner._segment_recompute, company)
+        with bench_history.StepTimer(env) as steps:
+            row["rerun"], stats = timed(Engine.recompute, company)
+        row["rerun_steps"] = dict(steps.seconds)
         cr.commit()
         row["written_rerun"] = stats["written"]
+        row["history_rerun"] = (
+            bench_history.history_rows(cr, SQL, company.id) - row["history_first"]
+        )
+        row["history_year"] = bench_history.seed_year_of_history(
+            cr, SQL, company.id, partner_ids
+        )
+        cr.commit()
+        row["movements"], row["moves"] = bench_history.movements(env, company)
+        row["what_if"], row["what_if_window"], _moves = bench_history.what_if(
+            env, company
+        )
+        cr.rollback()
         row["floor"], _count = timed(floor_query, cr, SQL, company.id)
         sample = partner_ids[: args.slice]
         elapsed, _ = timed(per_partner, env, sample)
@@ -279,8 +298,10 @@ def main():
     )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
+    rows = []
     for n in (int(size) for size in args.sizes.split(",")):
         row = run_size(args, n)
+        rows.append(row)
         print(
             f"| {n:,} | {5 * n:,} | {row['seed']:.1f} | {row['first']:.1f} "
             f"| {row['written_first']:,} | {row['rerun']:.1f} "
@@ -290,6 +311,8 @@ def main():
             f"| {row['rss']:.0f} |",
             flush=True,
         )
+
+    bench_history.print_table(rows)
 
 
 if __name__ == "__main__":

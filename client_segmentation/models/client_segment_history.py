@@ -15,6 +15,13 @@ RECORD_MODELS = {
     "stage": "client.funnel.stage",
     "type": "client.type",
 }
+# Columns of client.segment.state holding the current value, by dimension.
+STATE_COLUMNS = {
+    "abc": "abc_class",
+    "recency": "recency_segment",
+    "frequency": "purchase_frequency",
+    "rhythm": "rhythm_state",
+}
 # Fields of res.partner whose manual changes are recorded, by dimension.
 MANUAL_FIELDS = {
     "stage": "funnel_stage_id",
@@ -31,8 +38,11 @@ class ClientSegmentHistory(models.Model):
     Narrow and append-only: the engine inserts a run's changes in one
     statement, ``res.partner.write`` inserts the manual ones; nobody creates,
     edits or deletes rows through the ORM. A company's first run records the
-    starting point (rows without an old value), so the latest row on or before
-    a date gives the value of that date."""
+    starting point: the date from which every change is in the history
+    (``res.company.segment_history_start``). The value on a later date is then
+    known for every client without a row per client of that first run: the
+    new value of its latest row up to that date, else the old value of its
+    first row after it, else its current value (:meth:`_values_on`)."""
 
     _name = "client.segment.history"
     _description = "Client Segment History"
@@ -74,22 +84,18 @@ class ClientSegmentHistory(models.Model):
     new_label = fields.Char(string="To", compute="_compute_labels")
     date = fields.Date(required=True, readonly=True)
     source = fields.Selection(
-        selection=[
-            ("start", "Starting Point"),
-            ("engine", "Recompute"),
-            ("manual", "Manual"),
-        ],
+        selection=[("engine", "Recompute"), ("manual", "Manual")],
         required=True,
         readonly=True,
-        help="Starting Point: the values of the company's first recompute. "
-        "Recompute: a change found by a later recompute. Manual: set by a user.",
+        help="Recompute: a change found by the segment recompute. Manual: set "
+        "by a user on the client card or a board.",
     )
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="By",
         readonly=True,
         ondelete="set null",
-        help="Who set the value by hand, or who ran the recompute.",
+        help="Who set the value by hand (empty for the recompute).",
     )
 
     def init(self):
@@ -176,29 +182,116 @@ class ClientSegmentHistory(models.Model):
     def _record_changes(self, company, changes, today, first_run):
         """Insert one row per change of a recompute of ``company``, in one
         ``INSERT ... SELECT`` from the change set ``changes`` (a temporary
-        table of ``(partner_id, dimension, old_value, new_value)``). The first
-        run of a company is its starting point. Raw SQL: the engine's caller
-        checked the rights."""
+        table of ``(partner_id, dimension, old_value, new_value)``); return
+        the number of rows.
+
+        The first run of a company records its starting point, the date from
+        which the history is complete, and no row: its change set holds every
+        client's first values, which :meth:`_values_on` derives from the
+        later rows and the current values (one row per client and dimension
+        would add a third to the cost of that run, foreign key checks mostly;
+        see docs/adr-006-clients-over-time.md). No author: the recompute is
+        the source, and a NULL ``user_id`` spares a foreign key check per row.
+        Raw SQL: the engine's caller checked the rights."""
+        if first_run:
+            # sudo: engine bookkeeping on the company (see the engine's own
+            # company write); the caller's rights were checked.
+            company.sudo().segment_history_start = today
+            return 0
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO client_segment_history
                        (partner_id, company_id, dimension, old_value, new_value,
-                        date, source, user_id)
+                        date, source)
                 SELECT c.partner_id, %(company)s, c.dimension, c.old_value,
-                       c.new_value, %(today)s, %(source)s, %(uid)s
+                       c.new_value, %(today)s, 'engine'
                   FROM %(changes)s c
                  WHERE c.old_value IS DISTINCT FROM c.new_value
                 """,
                 company=company.id,
                 today=today,
-                source="start" if first_run else "engine",
-                uid=self.env.uid,
                 changes=changes.sql,
             )
         )
         self.invalidate_model()
         return self.env.cr.rowcount
+
+    @api.model
+    def _current_values_sql(self, company, dimension):
+        """``(partner_id, value)`` of every client of ``company`` today, in
+        the stored form of the history."""
+        if dimension in STATE_COLUMNS:
+            return SQL(
+                "SELECT partner_id, %s::varchar AS value FROM client_segment_state"
+                " WHERE company_id = %s",
+                SQL.identifier(STATE_COLUMNS[dimension]),
+                company.id,
+            )
+        field = self.env["res.partner"]._fields[MANUAL_FIELDS[dimension]]
+        fallback = field.get_company_dependent_fallback(
+            self.env["res.partner"].with_company(company)
+        )
+        return SQL(
+            "SELECT id AS partner_id, COALESCE(%s ->> %s, %s) AS value"
+            " FROM res_partner",
+            SQL.identifier(field.name),
+            str(company.id),
+            self._as_text(fallback),
+        )
+
+    @api.model
+    def _values_on(self, company, dimension, day, partner_ids):
+        """``{partner_id: value}`` of ``dimension`` for the clients
+        ``partner_ids`` of ``company`` at the end of ``day`` (a date on or
+        after the company's first recompute), in the stored form (selection
+        key, record id as text, ``None``)."""
+        start = company.segment_history_start
+        if not start or day < start:
+            raise UserError(
+                self.env._(
+                    "The segment history of %(company)s starts on %(start)s: "
+                    "there is no value to give for %(day)s.",
+                    company=company.name,
+                    start=start or self.env._("its first recompute"),
+                    day=day,
+                )
+            )
+        self.flush_model()
+        self.env["client.segment.state"].flush_model()
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id,
+                       CASE WHEN before.found THEN before.new_value
+                            WHEN after.found THEN after.old_value
+                            ELSE current.value END
+                  FROM unnest(%(ids)s::int4[]) p(id)
+                  LEFT JOIN LATERAL (
+                      SELECT TRUE AS found, h.new_value
+                        FROM client_segment_history h
+                       WHERE h.partner_id = p.id AND h.company_id = %(company)s
+                         AND h.dimension = %(dimension)s AND h.date <= %(day)s
+                       ORDER BY h.date DESC, h.id DESC LIMIT 1
+                  ) before ON TRUE
+                  LEFT JOIN LATERAL (
+                      SELECT TRUE AS found, h.old_value
+                        FROM client_segment_history h
+                       WHERE h.partner_id = p.id AND h.company_id = %(company)s
+                         AND h.dimension = %(dimension)s AND h.date > %(day)s
+                       ORDER BY h.date, h.id LIMIT 1
+                  ) after ON TRUE
+                  LEFT JOIN (%(current)s) current ON current.partner_id = p.id
+                """,
+                ids=list(partner_ids),
+                company=company.id,
+                dimension=dimension,
+                day=day,
+                current=self._current_values_sql(company, dimension),
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _manual_values(self, partners, vals):

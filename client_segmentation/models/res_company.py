@@ -221,6 +221,15 @@ class ResCompany(models.Model):
                     )
                 ) from error
 
+    # --- Clients over time ---------------------------------------------------
+    segment_history_start = fields.Date(
+        string="Segment History Since",
+        readonly=True,
+        copy=False,
+        help="Date of the first segment recompute: from then on, every change "
+        "of class, segment and stage is in the segment history.",
+    )
+
     # --- Buying rhythm -------------------------------------------------------
     segment_rhythm_lead_days = fields.Integer(
         string="Due Soon From (days before)",

@@ -96,7 +96,7 @@ class TestBuyingRhythm(AssertValidationMixin, SegmentationCase):
         )
         self.assertEqual(
             [(row.old_value or None, row.new_value) for row in rows],
-            [(None, "not_due"), ("not_due", "due_soon"), ("due_soon", "overdue")],
+            [("not_due", "due_soon"), ("due_soon", "overdue")],
         )
 
     def test_due_list_sorted_by_value(self):

@@ -57,17 +57,22 @@ class TestSegmentHistory(FunnelCase):
             (self.second.id, "abc", None, "b"),
             (self.first.id, "recency", None, "hot"),
         ]
+        # the first run records its date, no row
+        self.assertEqual(self._record(rows, day(2026, 5, 1), first_run=True), 0)
+        self.assertFalse(self.History.search([]))
+        self.assertEqual(self.company.segment_history_start, day(2026, 5, 1))
         changes = ChangeSet(self.env.cr, rows)
         with self.assertQueryCount(1):
             recorded = self.History._record_changes(
-                self.company, changes, day(2026, 6, 1), True
+                self.company, changes, day(2026, 6, 1), False
             )
         self.assertEqual(recorded, 3)
-        start = self._rows(self.first)
-        self.assertEqual(start.mapped("source"), ["start", "start"])
-        self.assertEqual(start.mapped("new_label"), ["A", "Hot"])
-        self.assertEqual(set(start.mapped("date")), {day(2026, 6, 1)})
-        self.assertEqual(start.company_id, self.company)
+        first = self._rows(self.first)
+        self.assertEqual(first.mapped("source"), ["engine", "engine"])
+        self.assertEqual(first.mapped("new_label"), ["A", "Hot"])
+        self.assertEqual(set(first.mapped("date")), {day(2026, 6, 1)})
+        self.assertEqual(first.company_id, self.company)
+        self.assertFalse(first.user_id)
         # a row that changes nothing is no history
         self._record([(self.first.id, "abc", "a", "a")], day(2026, 6, 2))
         self.assertEqual(len(self._rows(self.first, "abc")), 1)
@@ -112,7 +117,7 @@ class TestSegmentHistory(FunnelCase):
         self.assertEqual((override.old_label, override.new_value), ("Hot", False))
 
     def test_nobody_writes_history_by_hand(self):
-        self._record([(self.first.id, "abc", None, "a")], day(2026, 6, 1), True)
+        self._record([(self.first.id, "abc", None, "a")], day(2026, 6, 1))
         row = self._rows(self.first)
         values = {
             "partner_id": self.first.id,
@@ -146,9 +151,8 @@ class TestSegmentHistory(FunnelCase):
         self._record(
             [(self.first.id, "abc", None, "a"), (foreign.id, "abc", None, "b")],
             day(2026, 6, 1),
-            True,
         )
-        self._record([(self.first.id, "abc", None, "c")], day(2026, 6, 1), True, other)
+        self._record([(self.first.id, "abc", None, "c")], day(2026, 6, 1), False, other)
         History = self.History.with_user(self.salesman)
         visible = History.search([])
         self.assertEqual(visible.partner_id, self.first)
@@ -173,7 +177,7 @@ class TestSegmentHistory(FunnelCase):
 
     def test_client_timeline_on_the_card(self):
         contact = self.Partner.create({"name": "Buyer", "parent_id": self.first.id})
-        self._record([(self.first.id, "abc", None, "a")], day(2026, 6, 1), True)
+        self._record([(self.first.id, "abc", None, "a")], day(2026, 6, 1))
         self._record([(self.first.id, "abc", "a", "b")], day(2026, 6, 20))
         card = contact.with_user(self.salesman)
         self.assertEqual(card.segment_history_count, 2)
@@ -185,7 +189,6 @@ class TestSegmentHistory(FunnelCase):
         groups = self.env["client.segment.movement"]._read_group(
             [
                 ("dimension", "=", dimension),
-                ("source", "!=", "start"),
                 ("date", ">=", start),
                 ("date", "<=", end),
             ],
@@ -261,7 +264,6 @@ class TestHistoryFromRecompute(FunnelCase):
         groups = self.env["client.segment.movement"]._read_group(
             [
                 ("dimension", "=", "abc"),
-                ("source", "!=", "start"),
                 ("date", ">=", start),
                 ("date", "<=", end),
             ],
@@ -290,21 +292,13 @@ class TestHistoryFromRecompute(FunnelCase):
             self.assertFalse(any(result["changes"].values()))
         self.assertEqual(
             self._abc_rows(self.mover),
-            [
-                (None, "a", "start", d1),
-                ("a", "b", "engine", d2),
-                ("b", "a", "engine", d3),
-            ],
+            [("a", "b", "engine", d2), ("b", "a", "engine", d3)],
         )
-        self.assertEqual(
-            self._abc_rows(self.small),
-            [(None, "b", "start", d1), ("b", "c", "engine", d2)],
-        )
-        self.assertEqual(self._abc_rows(self.big), [(None, "a", "start", d1)])
-        # the recompute is the author of its rows
-        self.assertEqual(
-            self.History.search([("source", "!=", "manual")]).user_id, self.env.user
-        )
+        self.assertEqual(self._abc_rows(self.small), [("b", "c", "engine", d2)])
+        self.assertFalse(self._abc_rows(self.big))
+        self.assertEqual(self.company.segment_history_start, d1)
+        # the recompute is the source, not a user
+        self.assertFalse(self.History.search([("source", "!=", "manual")]).user_id)
         mover_revenue = self.mover.segment_revenue_window
         small_revenue = self.small.segment_revenue_window
         self.assertEqual(
@@ -319,30 +313,37 @@ class TestHistoryFromRecompute(FunnelCase):
             set(self._matrix(d1, d3)), {("a", "b"), ("b", "c"), ("b", "a")}
         )
         self.assertFalse(self._matrix(day(2026, 4, 1), day(2026, 4, 30)))
-        # the value on any date after the first run: the latest row up to it
-        on_date = self.History.search(
-            [
-                ("partner_id", "=", self.mover.id),
-                ("dimension", "=", "abc"),
-                ("date", "<=", day(2026, 6, 1)),
-            ],
-            limit=1,
-        )
-        self.assertEqual(on_date.new_value, "b")
-        # starting points of the other dimensions
-        dimensions = set(
-            self.History.search([("partner_id", "=", self.mover.id)]).mapped(
-                "dimension"
-            )
-        )
-        self.assertLessEqual({"abc", "recency", "frequency", "stage"}, dimensions)
+        # the value on any date after the first run
+        clients = self.big | self.mover | self.small
+        for on_day, expected in (
+            (d1, ["a", "a", "b"]),
+            (day(2026, 6, 1), ["a", "b", "c"]),
+            (d3, ["a", "a", "c"]),
+        ):
+            with self.subTest(day=on_day):
+                values = self.History._values_on(
+                    self.company, "abc", on_day, clients.ids
+                )
+                self.assertEqual([values[pid] for pid in clients.ids], expected)
+        stages = self.History._values_on(self.company, "stage", d1, self.mover.ids)
+        self.assertEqual(stages[self.mover.id], str(self.mover.funnel_stage_id.id))
+        with self.assertRaisesRegex(UserError, "starts on"):
+            self.History._values_on(self.company, "abc", day(2026, 3, 31), clients.ids)
 
     def test_other_company_history_is_apart(self):
         other = self.env["res.company"].create({"name": "History Engine Other"})
         self.env.user.company_ids |= other
+        Engine = self.env["client.segment.engine"]
         with freeze_time(day(2026, 6, 1)):
-            self._invoices([(self.big, day(2026, 6, 1), 100)])
-            self.env["client.segment.engine"].recompute(self.company | other)
+            self._invoices(
+                [(self.big, day(2026, 6, 1), 100), (self.small, day(2026, 6, 1), 100)]
+            )
+            Engine.recompute(self.company | other)
+        with freeze_time(day(2026, 6, 2)):
+            # small takes the lead: big falls to B in this company only
+            self._invoices([(self.small, day(2026, 6, 2), 1000)])
+            Engine.recompute(self.company | other)
+        self.assertEqual(other.segment_history_start, day(2026, 6, 1))
 
         def abc_rows(company):
             return self.History.search(
@@ -352,7 +353,11 @@ class TestHistoryFromRecompute(FunnelCase):
         # each company records its own values: the invoices are the first's
         self.assertEqual(abc_rows(self.company).partner_id, self.big)
         self.assertFalse(abc_rows(other))
-        self.assertTrue(self.History.search([("company_id", "=", other.id)]))
+        # a manual change in the other company is that company's
+        self.big.with_company(other).client_type_id = self.type_loyal
+        self.assertEqual(
+            self.History.search([("company_id", "=", other.id)]).dimension, "type"
+        )
         self.assertFalse(
             self.History.with_user(self.salesman).search(
                 [("company_id", "=", other.id)]
