@@ -99,8 +99,9 @@ def seed_year_of_history(cr, SQL, company_id, partner_ids):
             partners=partner_ids,
         )
     )
+    inserted = cr.rowcount
     cr.execute(SQL("ANALYZE client_segment_history"))
-    return cr.rowcount
+    return inserted
 
 
 def movements(env, company):

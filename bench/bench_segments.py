@@ -126,10 +126,11 @@ def touch_one_percent(cr, SQL, partner_ids, journal_id, currency_id, company_id)
                                       move_type, auto_post, date, invoice_date,
                                       partner_id, commercial_partner_id, name,
                                       amount_untaxed, amount_untaxed_signed,
-                                      amount_total, amount_total_signed)
+                                      amount_total, amount_total_signed,
+                                      create_date, write_date)
             SELECT %(journal)s, %(currency)s, %(company)s, 'posted', 'out_invoice',
                    'no', CURRENT_DATE, CURRENT_DATE, p, p, 'BENCH/NEW/' || p,
-                   500, 500, 500, 500
+                   500, 500, 500, 500, now(), now()
               FROM unnest(%(partners)s) p
             """,
             journal=journal_id,
