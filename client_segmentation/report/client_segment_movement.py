@@ -21,6 +21,11 @@ class ClientSegmentMovement(models.Model):
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     salesperson_id = fields.Many2one(comodel_name="res.users", readonly=True)
+    # The client's company and sharing, for the record rule that shows the
+    # moves of the clients the user can read (base.res_partner_rule) on the
+    # joined row, instead of a sub-query over every partner.
+    partner_company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    partner_share = fields.Boolean(readonly=True)
     dimension = fields.Selection(
         selection=lambda self: (
             self.env["client.segment.history"]
@@ -87,6 +92,8 @@ class ClientSegmentMovement(models.Model):
                            h.partner_id,
                            h.company_id,
                            partner.user_id AS salesperson_id,
+                           partner.company_id AS partner_company_id,
+                           partner.partner_share,
                            h.dimension,
                            %(from_value)s AS from_value,
                            %(to_value)s AS to_value,
@@ -96,7 +103,7 @@ class ClientSegmentMovement(models.Model):
                            COALESCE(state.segment_revenue_window, 0)
                                AS revenue_window
                       FROM client_segment_history h
-                      JOIN res_partner partner ON partner.id = h.partner_id
+                      LEFT JOIN res_partner partner ON partner.id = h.partner_id
                       LEFT JOIN client_segment_state state
                              ON state.company_id = h.company_id
                             AND state.partner_id = h.partner_id
