@@ -713,7 +713,8 @@ class ClientSegmentEngine(models.AbstractModel):
                 segment_differs=SQL(" OR ").join(segment_differs),
                 funnel_differs=funnel["differs"],
                 moves=moves.sql,
-            )
+            ),
+            log_exceptions=False,  # a concurrent edit is retried, not an error
         )
         written = cr.fetchone()[0]
         self._store_state(company, writes, in_batch)

@@ -92,13 +92,24 @@ class TestEngineConcurrency(TransactionCase):
         return client[index].funnel_stage_id
 
     def test_second_run_refused_at_once(self):
-        main = self.env.ref("base.main_company")
-        self.Engine.recompute(main)  # holds the company's lock until rollback
+        first = self.registry.cursor()
+        try:
+            env = api.Environment(first, SUPERUSER_ID, {})
+            # a run in progress: its transaction holds the company's lock
+            env["client.segment.engine"].recompute(
+                env["res.company"].browse(self.company_id)
+            )
+            with self._cursor() as other:
+                with self.assertRaisesRegex(UserError, "being recomputed right now"):
+                    other["client.segment.engine"].recompute(
+                        other["res.company"].browse(self.company_id)
+                    )
+        finally:
+            first.rollback()
+            first.close()
+        # once it is over, the next run goes ahead
         with self._cursor() as env:
-            with self.assertRaisesRegex(UserError, "being recomputed right now"):
-                env["client.segment.engine"].recompute(
-                    env["res.company"].browse(main.id)
-                )
+            self.assertEqual(self._run(env)["skipped"], 0)
 
     def test_edit_committed_during_a_run_is_picked_up(self):
         with self._cursor() as env:

@@ -230,13 +230,16 @@ class TestSegmentEngine(FunnelCase):
             # the refusal and its day stay in the chatter
             tracked = loyal.message_ids.tracking_value_ids
             reason = tracked.filtered(
-                lambda value: value.field_id.name == "refusal_reason_id"
-                and not value.new_value_integer
+                lambda value: (
+                    value.field_id.name == "refusal_reason_id"
+                    and not value.new_value_integer
+                )
             )
             self.assertEqual(reason.old_value_char, self.reason_price.display_name)
             day = tracked.filtered(
-                lambda value: value.field_id.name == "refusal_date"
-                and value.old_value_datetime
+                lambda value: (
+                    value.field_id.name == "refusal_date" and value.old_value_datetime
+                )
             )
             self.assertEqual(str(day.old_value_datetime.date()), "2026-06-30")
             # a locked refusal is never moved by the engine
@@ -262,7 +265,9 @@ class TestSegmentEngine(FunnelCase):
             lambda value: value.field_id.name == "funnel_stage_id"
         )
         self.assertEqual(
-            sorted(zip(values.mapped("old_value_char"), values.mapped("new_value_char"))),
+            sorted(
+                zip(values.mapped("old_value_char"), values.mapped("new_value_char"))
+            ),
             sorted(
                 [
                     (self.grey.name, self.white.name),
