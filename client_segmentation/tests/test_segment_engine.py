@@ -265,9 +265,7 @@ class TestSegmentEngine(FunnelCase):
             lambda value: value.field_id.name == "funnel_stage_id"
         )
         self.assertEqual(
-            sorted(
-                zip(values.mapped("old_value_char"), values.mapped("new_value_char"))
-            ),
+            sorted((value.old_value_char, value.new_value_char) for value in values),
             sorted(
                 [
                     (self.grey.name, self.white.name),
