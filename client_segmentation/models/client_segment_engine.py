@@ -100,7 +100,7 @@ class ClientSegmentEngine(models.AbstractModel):
                 self.env["ir.cron"]._notify_progress(
                     done=done, remaining=len(companies) - done
                 )
-                self.env.cr.commit()  # the cron's progress and the company's run
+                self._commit()  # the cron's progress and the company's run
         return total
 
     @api.model
@@ -197,7 +197,7 @@ class ClientSegmentEngine(models.AbstractModel):
         self.env.flush_all()
         if commit:
             # A fresh transaction: its snapshot is the run's.
-            cr.commit()
+            self._commit()
         self._lock(company, commit)
         # The run's statements are large but cheap: compiling them (JIT)
         # costs seconds and saves nothing. Off for the run's transaction, or
@@ -215,6 +215,13 @@ class ClientSegmentEngine(models.AbstractModel):
                 cr.execute(
                     SQL("SELECT pg_advisory_unlock(%s, %s)", LOCK_NAMESPACE, company.id)
                 )
+
+    @api.model
+    def _commit(self):
+        """Commit the run's work so far. Only when the engine owns the
+        transaction (``commit=True``: the cron), like core crons between
+        batches, so that a failure or a kill loses one batch, not the night."""
+        self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _lock(self, company, commit):
@@ -295,7 +302,7 @@ class ClientSegmentEngine(models.AbstractModel):
             analyze=False,
         )
         if commit:
-            cr.commit()
+            self._commit()
         written = skipped = 0
         log_stages = not first_run
         for low, high in id_ranges(cr, writes.sql, SQL("partner_id"), BATCH_SIZE):
@@ -305,7 +312,7 @@ class ClientSegmentEngine(models.AbstractModel):
                         company, writes, changes, low, high, log_stages
                     )
                     if commit:
-                        cr.commit()
+                        self._commit()
                     break
                 except CONCURRENCY_ERRORS as error:
                     if not commit:
@@ -321,7 +328,7 @@ class ClientSegmentEngine(models.AbstractModel):
                     )
             else:
                 skipped += self._leave_to_next_run(company, writes, low, high)
-                cr.commit()
+                self._commit()
         self.env.invalidate_all()
         self._after_changes(company, changes, today, first_run)
         result = self._summarise(company, changes)

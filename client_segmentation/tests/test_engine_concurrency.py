@@ -3,6 +3,7 @@ during a run, edits that collide with a batch. These tests work with real,
 committed data in their own cursors (the test transaction cannot see other
 connections' commits) and delete it afterwards."""
 
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
@@ -36,22 +37,11 @@ class TestEngineConcurrency(TransactionCase):
             )
         self.addCleanup(self._delete_data)
 
+    @contextmanager
     def _cursor(self):
-        """A context manager: an environment on a new connection, committed
-        on exit."""
-        test = self
-
-        class Connection:
-            def __enter__(self):
-                self.cr = test.registry.cursor()
-                return api.Environment(self.cr, SUPERUSER_ID, {})
-
-            def __exit__(self, exc_type, *exc_info):
-                if exc_type is None:
-                    self.cr.commit()
-                self.cr.close()
-
-        return Connection()
+        """An environment on a new connection, committed on exit."""
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
 
     def _delete_data(self):
         with self._cursor() as env:
@@ -115,24 +105,19 @@ class TestEngineConcurrency(TransactionCase):
         with self._cursor() as env:
             self._run(env)
             self.assertEqual(self._stage(env), self.grey)
-        editor = self.registry.cursor()
-        try:
-            editor_env = api.Environment(editor, SUPERUSER_ID, {})
-            # the edit's transaction starts before the run and commits after
-            editor_env["res.partner"].create(
+        # the edit's transaction starts before the run and commits after it
+        with self._cursor() as editor:
+            editor["res.partner"].create(
                 {
                     "name": "Late Decider",
                     "parent_id": self.client_ids[0],
                     "is_decision_maker": True,
                 }
             )
-            editor_env.flush_all()
+            editor.flush_all()
             with self._cursor() as env:
                 self._run(env)
                 self.assertEqual(self._stage(env), self.grey)
-            editor.commit()
-        finally:
-            editor.close()
         with self._cursor() as env:
             self._run(env)
             self.assertEqual(self._stage(env), self.white)
