@@ -95,7 +95,8 @@ class ClientSegmentEngine(models.AbstractModel):
         total = self._empty_result()
         for done, company in enumerate(companies, start=1):
             result = self._recompute_company(company, partners, commit)
-            self._add_result(total, result)
+            if result is not None:
+                self._add_result(total, result)
             if commit:
                 self.env["ir.cron"]._notify_progress(
                     done=done, remaining=len(companies) - done
@@ -198,7 +199,20 @@ class ClientSegmentEngine(models.AbstractModel):
         if commit:
             # A fresh transaction: its snapshot is the run's.
             self._commit()
-        self._lock(company, commit)
+        if not self._lock(company, commit):
+            if not commit:
+                raise UserError(
+                    self.env._(
+                        "The segments of %(company)s are being recomputed right "
+                        "now (by another user or the nightly job). Try again when "
+                        "that run has finished.",
+                        company=company.name,
+                    )
+                )
+            # the cron goes on with the other companies; this one is being
+            # recomputed by the other run
+            _logger.info("Client segments of %s: already running", company.name)
+            return None
         # The run's statements are large but cheap: compiling them (JIT)
         # costs seconds and saves nothing. Off for the run's transaction, or
         # for the session while the engine commits per batch.
@@ -225,22 +239,15 @@ class ClientSegmentEngine(models.AbstractModel):
 
     @api.model
     def _lock(self, company, commit):
-        """Refuse at once a second run for ``company`` while one runs. The
-        lock is the session's when the engine commits per batch (released in
-        :meth:`_recompute_company`), else the transaction's."""
+        """Whether this run may go: no other run for ``company`` holds its
+        advisory lock. The lock is the session's when the engine commits per
+        batch (released in :meth:`_recompute_company`), else the
+        transaction's."""
         function = "pg_try_advisory_lock" if commit else "pg_try_advisory_xact_lock"
         self.env.cr.execute(
             SQL("SELECT %s(%s, %s)", SQL(function), LOCK_NAMESPACE, company.id)
         )
-        if not self.env.cr.fetchone()[0]:
-            raise UserError(
-                self.env._(
-                    "The segments of %(company)s are being recomputed right now "
-                    "(by another user or the nightly job). Try again when that "
-                    "run has finished.",
-                    company=company.name,
-                )
-            )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _cutoff(self):
