@@ -128,12 +128,13 @@ class ClientSegmentEngine(models.AbstractModel):
             "classes": dict.fromkeys(segmentation.ABC_CLASSES, 0),
             "segments": dict.fromkeys(segmentation.RECENCY_SEGMENTS[:3], 0),
             "skipped": 0,
+            "aggregated": 0,
             "companies": [],
         }
 
     @api.model
     def _add_result(self, total, result):
-        for key in ("clients", "written", "seconds", "skipped"):
+        for key in ("clients", "written", "seconds", "skipped", "aggregated"):
             total[key] += result[key]
         for key in ("changes", "classes", "segments"):
             for name, count in result[key].items():
@@ -296,6 +297,7 @@ class ClientSegmentEngine(models.AbstractModel):
         dirty = None if full else self._dirty_clients(company, today, partners)
         figures = self._collect_figures(company, today, dirty)
         writes = self._build_writes(company, today, figures, dirty, funnel_full)
+        aggregated = figures.count()
         figures.drop()
         if dirty is not None:
             dirty.drop()
@@ -355,6 +357,7 @@ class ClientSegmentEngine(models.AbstractModel):
         result.update(
             written=written,
             skipped=skipped,
+            aggregated=aggregated,
             seconds=time.monotonic() - started,
             first_run=first_run,
             incremental=not full,
