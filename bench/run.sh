@@ -11,7 +11,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$REPO"
-use_venv
 
 SIZES="${1:-10000,100000,1000000}"
 TEMPLATE=cs_bench_template

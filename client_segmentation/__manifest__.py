@@ -37,6 +37,7 @@
         "views/client_segmentation_menus.xml",
         "views/client_card_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/client_card_demo.xml",

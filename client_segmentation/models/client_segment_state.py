@@ -58,6 +58,7 @@ class ClientSegmentState(models.Model):
         )
         # What a rerun looks for: documents and partners changed since the
         # last run, and the documents of the few clients to re-aggregate.
+        # Dropped by hooks.uninstall_hook (the tables stay).
         create_index(
             self.env.cr,
             "client_segment_account_move_write_date_index",
