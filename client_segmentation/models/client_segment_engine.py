@@ -450,7 +450,8 @@ class ClientSegmentEngine(models.AbstractModel):
                 """
                 SELECT partner_id FROM (%(documents)s) documents
                  WHERE write_date >= %(since)s
-                    OR (counts AND (%(crossed)s))
+                 UNION
+                %(crossed)s
                  UNION
                 SELECT commercial_partner_id FROM res_partner
                  WHERE write_date >= %(since)s AND commercial_partner_id IS NOT NULL
@@ -462,7 +463,15 @@ class ClientSegmentEngine(models.AbstractModel):
                 """,
                 documents=self._documents_sql(company, today),
                 since=last_run,
-                crossed=SQL(" OR ").join(crossed),
+                # one statement per date range: each an index range scan
+                crossed=SQL(" UNION ").join(
+                    SQL(
+                        "SELECT partner_id FROM (%s) documents WHERE counts AND %s",
+                        self._documents_sql(company, today),
+                        condition,
+                    )
+                    for condition in crossed
+                ),
                 company=company.id,
                 partners=(partners.commercial_partner_id.ids if partners else []),
             ),
