@@ -42,6 +42,7 @@
         "report/client_segment_movement_views.xml",
         "views/client_card_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/client_card_demo.xml",

@@ -101,12 +101,13 @@ class ClientSegmentEngine(models.AbstractModel):
         total = self._empty_result()
         for done, company in enumerate(companies, start=1):
             result = self._recompute_company(company, partners, commit)
-            self._add_result(total, result)
+            if result is not None:
+                self._add_result(total, result)
             if commit:
                 self.env["ir.cron"]._notify_progress(
                     done=done, remaining=len(companies) - done
                 )
-                self.env.cr.commit()  # the cron's progress and the company's run
+                self._commit()  # the cron's progress and the company's run
         return total
 
     @api.model
@@ -139,12 +140,13 @@ class ClientSegmentEngine(models.AbstractModel):
             "classes": dict.fromkeys(segmentation.ABC_CLASSES, 0),
             "segments": dict.fromkeys(segmentation.RECENCY_SEGMENTS[:3], 0),
             "skipped": 0,
+            "aggregated": 0,
             "companies": [],
         }
 
     @api.model
     def _add_result(self, total, result):
-        for key in ("clients", "written", "seconds", "skipped"):
+        for key in ("clients", "written", "seconds", "skipped", "aggregated"):
             total[key] += result[key]
         for key in ("changes", "classes", "segments"):
             for name, count in result[key].items():
@@ -196,7 +198,7 @@ class ClientSegmentEngine(models.AbstractModel):
                     count=result["skipped"],
                 )
             )
-        return "\n".join(lines)
+        return " ".join(lines)
 
     # ------------------------------------------------------------------
     # One company
@@ -209,8 +211,25 @@ class ClientSegmentEngine(models.AbstractModel):
         self.env.flush_all()
         if commit:
             # A fresh transaction: its snapshot is the run's.
-            cr.commit()
-        self._lock(company, commit)
+            self._commit()
+        if not self._lock(company, commit):
+            if not commit:
+                raise UserError(
+                    self.env._(
+                        "The segments of %(company)s are being recomputed right "
+                        "now (by another user or the nightly job). Try again when "
+                        "that run has finished.",
+                        company=company.name,
+                    )
+                )
+            # the cron goes on with the other companies; this one is being
+            # recomputed by the other run
+            _logger.info("Client segments of %s: already running", company.name)
+            return None
+        # The run's statements are large but cheap: compiling them (JIT)
+        # costs seconds and saves nothing. Off for the run's transaction, or
+        # for the session while the engine commits per batch.
+        cr.execute(SQL("SELECT set_config('jit', 'off', %s)", not commit))
         try:
             return self._run_company(company, partners, commit, started)
         except Exception:
@@ -219,28 +238,29 @@ class ClientSegmentEngine(models.AbstractModel):
             raise
         finally:
             if commit:
+                cr.execute(SQL("RESET jit"))
                 cr.execute(
                     SQL("SELECT pg_advisory_unlock(%s, %s)", LOCK_NAMESPACE, company.id)
                 )
 
     @api.model
+    def _commit(self):
+        """Commit the run's work so far. Only when the engine owns the
+        transaction (``commit=True``: the cron), like core crons between
+        batches, so that a failure or a kill loses one batch, not the night."""
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
     def _lock(self, company, commit):
-        """Refuse at once a second run for ``company`` while one runs. The
-        lock is the session's when the engine commits per batch (released in
-        :meth:`_recompute_company`), else the transaction's."""
+        """Whether this run may go: no other run for ``company`` holds its
+        advisory lock. The lock is the session's when the engine commits per
+        batch (released in :meth:`_recompute_company`), else the
+        transaction's."""
         function = "pg_try_advisory_lock" if commit else "pg_try_advisory_xact_lock"
         self.env.cr.execute(
             SQL("SELECT %s(%s, %s)", SQL(function), LOCK_NAMESPACE, company.id)
         )
-        if not self.env.cr.fetchone()[0]:
-            raise UserError(
-                self.env._(
-                    "The segments of %(company)s are being recomputed right now "
-                    "(by another user or the nightly job). Try again when that "
-                    "run has finished.",
-                    company=company.name,
-                )
-            )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _cutoff(self):
@@ -292,6 +312,7 @@ class ClientSegmentEngine(models.AbstractModel):
         dirty = None if full else self._dirty_clients(company, today, partners)
         figures = self._collect_figures(company, today, dirty)
         writes = self._build_writes(company, today, figures, dirty, funnel_full)
+        aggregated = figures.count()
         figures.drop()
         if dirty is not None:
             dirty.drop()
@@ -305,7 +326,7 @@ class ClientSegmentEngine(models.AbstractModel):
             analyze=False,
         )
         if commit:
-            cr.commit()
+            self._commit()
         written = skipped = 0
         log_stages = not first_run
         for low, high in id_ranges(cr, writes.sql, SQL("partner_id"), BATCH_SIZE):
@@ -315,7 +336,7 @@ class ClientSegmentEngine(models.AbstractModel):
                         company, writes, changes, low, high, log_stages
                     )
                     if commit:
-                        cr.commit()
+                        self._commit()
                     break
                 except CONCURRENCY_ERRORS as error:
                     if not commit:
@@ -331,7 +352,7 @@ class ClientSegmentEngine(models.AbstractModel):
                     )
             else:
                 skipped += self._leave_to_next_run(company, writes, low, high)
-                cr.commit()
+                self._commit()
         self.env.invalidate_all()
         self._after_changes(company, changes, today, first_run)
         result = self._summarise(company, changes)
@@ -351,8 +372,10 @@ class ClientSegmentEngine(models.AbstractModel):
         result.update(
             written=written,
             skipped=skipped,
+            aggregated=aggregated,
             seconds=time.monotonic() - started,
             first_run=first_run,
+            incremental=not full,
         )
         _logger.info(
             "Client segments of %s: %s clients, %s contacts written, changes %s, "
@@ -442,7 +465,8 @@ class ClientSegmentEngine(models.AbstractModel):
                 """
                 SELECT partner_id FROM (%(documents)s) documents
                  WHERE write_date >= %(since)s
-                    OR (counts AND (%(crossed)s))
+                 UNION
+                %(crossed)s
                  UNION
                 SELECT commercial_partner_id FROM res_partner
                  WHERE write_date >= %(since)s AND commercial_partner_id IS NOT NULL
@@ -454,7 +478,15 @@ class ClientSegmentEngine(models.AbstractModel):
                 """,
                 documents=self._documents_sql(company, today),
                 since=last_run,
-                crossed=SQL(" OR ").join(crossed),
+                # one statement per date range: each an index range scan
+                crossed=SQL(" UNION ").join(
+                    SQL(
+                        "SELECT partner_id FROM (%s) documents WHERE counts AND %s",
+                        self._documents_sql(company, today),
+                        condition,
+                    )
+                    for condition in crossed
+                ),
                 company=company.id,
                 partners=(partners.commercial_partner_id.ids if partners else []),
             ),
@@ -737,7 +769,8 @@ class ClientSegmentEngine(models.AbstractModel):
                 segment_differs=SQL(" OR ").join(segment_differs),
                 funnel_differs=funnel["differs"],
                 moves=moves.sql,
-            )
+            ),
+            log_exceptions=False,  # a concurrent edit is retried, not an error
         )
         written = cr.fetchone()[0]
         self._store_state(company, writes, in_batch)

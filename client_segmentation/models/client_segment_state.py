@@ -56,8 +56,17 @@ class ClientSegmentState(models.Model):
             ["company_id", "segment_revenue_window DESC", "partner_id"],
             where="segment_revenue_window > 0",
         )
+        # The clients a batch left to the next run.
+        create_index(
+            self.env.cr,
+            "client_segment_state_dirty_index",
+            self._table,
+            ["company_id"],
+            where="dirty",
+        )
         # What a rerun looks for: documents and partners changed since the
         # last run, and the documents of the few clients to re-aggregate.
+        # Dropped by hooks.uninstall_hook (the tables stay).
         create_index(
             self.env.cr,
             "client_segment_account_move_write_date_index",

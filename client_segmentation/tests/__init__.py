@@ -11,6 +11,8 @@ from . import test_purchase_frequency
 from . import test_funnel
 from . import test_funnel_access
 from . import test_funnel_tour
+from . import test_segment_engine
+from . import test_engine_concurrency
 from . import test_segment_history
 from . import test_buying_rhythm
 from . import test_segment_preview

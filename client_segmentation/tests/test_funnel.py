@@ -153,7 +153,7 @@ class TestFunnelRules(FunnelCase):
         self.assertEqual(len(tracking), 1)
         self.assertEqual(tracking.old_value_char, self.white.name)
         self.assertEqual(tracking.new_value_char, self.gold.name)
-        # white -> grey bookkeeping is not a relationship event
+        # grey since the first run, which is summarised, not logged per client
         self.assertFalse(stage_tracking(self.unknown_dm))
 
     def test_other_company_untouched(self):
