@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..sqlutil import TempTable
 from ..tools import segmentation
 
 PREVIEW_VALUES = [
@@ -18,7 +21,7 @@ PREVIEW_VALUES = [
 class ClientSegmentPreview(models.TransientModel):
     """What-if of new ABC shares, window and recency days: how many clients
     would move between classes and segments, against the last recompute,
-    computed in SQL with the cut-offs of ``tools.segmentation`` and nothing
+    computed in SQL with the rules of ``tools.segmentation`` and nothing
     written but these preview lines."""
 
     _name = "client.segment.preview"
@@ -159,53 +162,82 @@ class ClientSegmentPreview(models.TransientModel):
         company = self.company_id
         today = fields.Date.context_today(self.with_company(company))
         self.env["client.segment.state"].flush_model()
-        cr = self.env.cr
-        revenues = self._revenues_sql(company, today)
-        cr.execute(
-            SQL(
-                "SELECT partner_id, revenue FROM (%s) r"
-                " WHERE revenue > 0 ORDER BY revenue DESC, partner_id",
-                revenues,
+        if self.window_months == company.segment_window_months:
+            # the state holds the window revenues of the last run
+            return self._matrix_of(
+                company, today, SQL("s.segment_revenue_window"), SQL()
             )
-        )
-        cut_a, cut_b = segmentation.abc_cutoffs(
-            cr.fetchall(), self.abc_a_share, self.abc_b_share
-        )
+        # another window: one aggregate over the documents, kept for the
+        # ranking and the matrix
+        start = segmentation.window_start(today, self.window_months)
+        in_window = SQL("TRUE") if start is None else SQL("d.day >= %s", start)
+        with TempTable(
+            self.env.cr,
+            "client_segment_preview_revenue",
+            SQL(
+                """SELECT d.partner_id, SUM(d.amount) AS revenue
+                     FROM (%(documents)s) d
+                    WHERE d.counts AND d.day <= %(today)s AND %(in_window)s
+                    GROUP BY d.partner_id""",
+                documents=self.env["client.segment.engine"]._documents_sql(
+                    company, today
+                ),
+                today=today,
+                in_window=in_window,
+            ),
+        ) as revenues:
+            return self._matrix_of(
+                company,
+                today,
+                SQL("r.revenue"),
+                SQL("LEFT JOIN %s r ON r.partner_id = s.partner_id", revenues.sql),
+            )
+
+    def _matrix_of(self, company, today, revenue, join):
+        """The matrix with ``revenue`` (an expression over the state ``s`` and
+        what ``join`` adds) as the window revenue of each client, in one
+        query. ABC: the rule of ``tools.segmentation`` (cumulative share of
+        the clients ranked before, exact numeric comparisons) as the engine
+        applies it, ranked by the database: handing a million ranked rows to
+        ``abc_cutoffs`` costs more than the whole query."""
+        a_share, b_share = self.abc_a_share, self.abc_b_share
         hot_since, warm_since = segmentation.recency_cutoffs(
             today, self.recency_hot_days, self.recency_warm_days
         )
-
-        def ranked_up_to(cut):
-            if cut is None:
-                return SQL("FALSE")
-            revenue, partner_id = cut
-            return SQL(
-                "(r.revenue > %(revenue)s OR (r.revenue = %(revenue)s"
-                " AND r.partner_id <= %(partner)s))",
-                revenue=revenue,
-                partner=partner_id,
-            )
-
-        cr.execute(
+        self.env.cr.execute(
             SQL(
                 """
-                WITH proposed AS (
-                    SELECT s.partner_id, s.abc_class,
-                           COALESCE(s.recency_segment, 'none') AS recency_segment,
-                           COALESCE(r.revenue, 0) AS revenue,
-                           CASE WHEN COALESCE(r.revenue, 0) <= 0 THEN NULL
-                                WHEN %(a)s THEN 'a' WHEN %(b)s THEN 'b'
-                                ELSE 'c' END AS new_class,
-                           CASE WHEN s.segment_last_purchase_date IS NULL
-                                    THEN 'none'
-                                WHEN s.segment_last_purchase_date >= %(hot)s
-                                    THEN 'hot'
-                                WHEN s.segment_last_purchase_date >= %(warm)s
-                                    THEN 'warm'
-                                ELSE 'sleeping' END AS new_recency
-                      FROM client_segment_state s
-                      LEFT JOIN (%(revenues)s) r ON r.partner_id = s.partner_id
+                WITH clients AS (
+                    SELECT s.partner_id, s.abc_class, s.recency_segment,
+                           s.segment_last_purchase_date AS last_purchase,
+                           %(revenue)s AS revenue
+                      FROM client_segment_state s %(join)s
                      WHERE s.company_id = %(company)s
+                ), ranked AS (
+                    SELECT c.*,
+                           SUM(c.revenue) FILTER (WHERE c.revenue > 0)
+                               OVER (ORDER BY c.revenue DESC NULLS LAST,
+                                              c.partner_id
+                                     ROWS BETWEEN UNBOUNDED PRECEDING
+                                              AND 1 PRECEDING) AS before,
+                           SUM(c.revenue) FILTER (WHERE c.revenue > 0)
+                               OVER () AS total
+                      FROM clients c
+                ), proposed AS (
+                    SELECT abc_class,
+                           COALESCE(recency_segment, 'none') AS recency_segment,
+                           COALESCE(revenue, 0) AS revenue,
+                           CASE WHEN COALESCE(revenue, 0) <= 0 THEN NULL
+                                WHEN COALESCE(before, 0) * 100 < %(a)s * total
+                                    THEN 'a'
+                                WHEN COALESCE(before, 0) * 100 < %(ab)s * total
+                                    THEN 'b'
+                                ELSE 'c' END AS new_class,
+                           CASE WHEN last_purchase IS NULL THEN 'none'
+                                WHEN last_purchase >= %(hot)s THEN 'hot'
+                                WHEN last_purchase >= %(warm)s THEN 'warm'
+                                ELSE 'sleeping' END AS new_recency
+                      FROM ranked
                 )
                 SELECT 'abc', abc_class, new_class, COUNT(*), SUM(revenue)
                   FROM proposed GROUP BY abc_class, new_class
@@ -213,41 +245,19 @@ class ClientSegmentPreview(models.TransientModel):
                 SELECT 'recency', recency_segment, new_recency, COUNT(*), SUM(revenue)
                   FROM proposed GROUP BY recency_segment, new_recency
                 """,
-                a=ranked_up_to(cut_a),
-                b=ranked_up_to(cut_b),
+                revenue=revenue,
+                join=join,
+                company=company.id,
+                a=Decimal(str(a_share)),
+                ab=Decimal(str(a_share + b_share)),
                 hot=hot_since,
                 warm=warm_since,
-                revenues=revenues,
-                company=company.id,
             )
         )
         return {
-            (dimension, current, proposed): (count, float(revenue or 0))
-            for dimension, current, proposed, count, revenue in cr.fetchall()
+            (dimension, current, proposed): (count, float(total or 0))
+            for dimension, current, proposed, count, total in self.env.cr.fetchall()
         }
-
-    def _revenues_sql(self, company, today):
-        """``(partner_id, revenue)`` in the proposed window: the last
-        recompute's window revenues when the window is unchanged, else one
-        aggregate over the company's documents."""
-        if self.window_months == company.segment_window_months:
-            return SQL(
-                """SELECT partner_id, segment_revenue_window AS revenue
-                     FROM client_segment_state WHERE company_id = %s""",
-                company.id,
-            )
-        start = segmentation.window_start(today, self.window_months)
-        documents = self.env["client.segment.engine"]._documents_sql(company, today)
-        in_window = SQL("TRUE") if start is None else SQL("d.day >= %s", start)
-        return SQL(
-            """SELECT d.partner_id, SUM(d.amount) AS revenue
-                 FROM (%(documents)s) d
-                WHERE d.counts AND d.day <= %(today)s AND %(in_window)s
-                GROUP BY d.partner_id""",
-            documents=documents,
-            today=today,
-            in_window=in_window,
-        )
 
 
 class ClientSegmentPreviewLine(models.TransientModel):
