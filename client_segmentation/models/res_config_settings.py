@@ -66,7 +66,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.segment_funnel_long_months", readonly=False
     )
 
-    # --- Buying rhythm -------------------------------------------------------
+    # --- Clients over time ---------------------------------------------------
+    segment_history_start = fields.Date(related="company_id.segment_history_start")
     segment_rhythm_lead_days = fields.Integer(
         related="company_id.segment_rhythm_lead_days", readonly=False
     )
