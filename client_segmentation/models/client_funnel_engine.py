@@ -331,7 +331,9 @@ class ClientFunnelEngine(models.AbstractModel):
                                                   create_date, write_date)
                         SELECT 'res.partner', partner_id, 'notification', %(note)s,
                                %(author)s, TRUE,
-                               CASE WHEN reason_cleared THEN %(refusal_body)s
+                               CASE WHEN reason_cleared
+                                         AND old_stage IS DISTINCT FROM new_stage
+                                    THEN %(refusal_body)s
                                     ELSE %(body)s END,
                                %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
                           FROM m

@@ -265,15 +265,17 @@ class ClientSegmentEngine(models.AbstractModel):
     @api.model
     def _cutoff(self):
         """The run's "last run" time, taken at its start: the start of the
-        oldest transaction still open, ours included. Every edit committed
-        before it is in the run's snapshot; any later one carries a later
-        write_date (Odoo stamps the transaction's start) and is picked up by
-        the next run."""
+        oldest client transaction still open on the database, ours included
+        (autovacuum and other background work write no user data). Every
+        edit committed before it is in the run's snapshot; any later one
+        carries a later write_date (Odoo stamps the transaction's start) and
+        is picked up by the next run."""
         self.env.cr.execute(
             SQL(
                 """
                 SELECT LEAST(now(), (SELECT min(xact_start) FROM pg_stat_activity
-                                      WHERE datname = current_database()))
+                                      WHERE datname = current_database()
+                                        AND backend_type = 'client backend'))
                        AT TIME ZONE 'UTC'
                 """
             )

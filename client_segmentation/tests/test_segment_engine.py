@@ -208,6 +208,39 @@ class TestSegmentEngine(FunnelCase):
             self.assertEqual(full["clients"], rerun["clients"])
             self.assertEqual(full["classes"], rerun["classes"])
 
+    def test_partners_are_re_aggregated_on_request(self):
+        """Documents moved in SQL (as the contact merge does) leave no
+        write_date: the caller names the clients to aggregate again."""
+        source, target = self._client("Merged Away"), self._client("Survivor")
+        move = self._invoices([(source, self._days_ago(3), 500)])
+        self._recompute()
+        self.assertAlmostEqual(source.segment_revenue_window, 500.0)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET partner_id = %(target)s,"
+                " commercial_partner_id = %(target)s,"
+                " write_date = write_date - interval '2 days' WHERE id = %(move)s",
+                target=target.id,
+                move=move.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET write_date = write_date - interval '2 days'"
+                " WHERE id = ANY(%s)",
+                (source | target).ids,
+            )
+        )
+        self.env.invalidate_all()
+        self._recompute()
+        self.assertFalse(target.segment_revenue_window)
+        result = self.Engine.recompute(self.company, partners=source | target)
+        self.assertEqual(result["aggregated"], 1)
+        self.assertFalse(source.segment_revenue_window)
+        self.assertAlmostEqual(target.segment_revenue_window, 500.0)
+        self.assertEqual(target.abc_class, "a")
+
     def test_refusal_stands_until_the_client_buys_again(self):
         """A refusal recorded on a buying client survives the recompute,
         locked or not, until a purchase after it."""
