@@ -7,9 +7,28 @@ CORE_TABLE_INDEXES = (
     "client_segment_account_move_client_index",
     "client_segment_res_partner_write_date_index",
 )
+# The addon's activity types leave with it; their activities (key date
+# reminders) would block the uninstall (restrict) or stay orphaned. The key
+# dates go with their table, but first: they restrict the deletion of the
+# key date types, which the uninstall removes before dropping the tables.
+REMINDER_ACTIVITY_TYPES = (
+    "client_segmentation.mail_activity_type_key_date_call",
+    "client_segmentation.mail_activity_type_key_date_congratulate",
+)
 
 
 def uninstall_hook(env):
-    """Leave core tables as they were before the module."""
+    """Leave core tables as they were before the module, and nothing of the
+    addon's reminders behind."""
+    env["client.key.date"].sudo().with_context(active_test=False).search([]).unlink()
+    type_ids = [
+        activity_type.id
+        for xmlid in REMINDER_ACTIVITY_TYPES
+        if (activity_type := env.ref(xmlid, raise_if_not_found=False))
+    ]
+    if type_ids:
+        env["mail.activity"].sudo().with_context(active_test=False).search(
+            [("activity_type_id", "in", type_ids)]
+        ).unlink()
     for name in CORE_TABLE_INDEXES:
         env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

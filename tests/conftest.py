@@ -19,7 +19,9 @@ PACKAGE = "client_segmentation_tools"
 
 
 def load_tool(name):
-    """Import ``client_segmentation/tools/<name>.py`` without the addon."""
+    """Import ``client_segmentation/tools/<name>.py`` without the addon: the
+    tools folder is loaded as a package of its own, so that the tools import
+    each other."""
     if PACKAGE not in sys.modules:
         spec = importlib.util.spec_from_file_location(
             PACKAGE, TOOLS / "__init__.py", submodule_search_locations=[str(TOOLS)]

@@ -16,3 +16,5 @@ from . import test_engine_concurrency
 from . import test_segment_history
 from . import test_buying_rhythm
 from . import test_segment_preview
+from . import test_access_roles
+from . import test_config_safety

@@ -133,7 +133,7 @@ class TestSegmentPreview(SegmentationCase):
         self._run()
         preview = self._preview()
         preview.abc_a_share = 90.0
-        with self.assertRaisesRegex(UserError, "Class A Share"):
+        with self.assertRaisesRegex(UserError, "Class [AB] Share"):
             preview.action_preview()
         with self.assertRaises(AccessError):
             preview.with_user(self.salesman).action_preview()

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..sqlutil import TempTable
@@ -86,21 +86,20 @@ class ClientSegmentPreview(models.TransientModel):
             "target": "new",
         }
 
+    def _settings_values(self):
+        """The proposed values, keyed by the company's settings fields."""
+        return {
+            "segment_abc_a_share": self.abc_a_share,
+            "segment_abc_b_share": self.abc_b_share,
+            "segment_window_months": self.window_months,
+            "segment_recency_hot_days": self.recency_hot_days,
+            "segment_recency_warm_days": self.recency_warm_days,
+        }
+
     def _check_values(self):
-        try:
-            segmentation.check_abc_shares(self.abc_a_share, self.abc_b_share)
-            segmentation.check_window_months(self.window_months)
-            segmentation.check_recency_thresholds(
-                self.recency_hot_days, self.recency_warm_days
-            )
-        except segmentation.SettingsError as error:
-            raise UserError(
-                self.env._(
-                    "Class A Share, Class B Share, ABC Window, Hot Within or Warm "
-                    "Within cannot be previewed: %(problem)s",
-                    problem=str(error),
-                )
-            ) from error
+        """The company's own validation of settings (the field at fault is
+        named), before anything is computed."""
+        self.company_id._segment_settings_check(self._settings_values())
 
     def action_preview(self):
         self.ensure_one()
@@ -143,15 +142,7 @@ class ClientSegmentPreview(models.TransientModel):
         apply); the next recompute uses them."""
         self.ensure_one()
         self._check_preview_rights()
-        self.company_id.write(
-            {
-                "segment_abc_a_share": self.abc_a_share,
-                "segment_abc_b_share": self.abc_b_share,
-                "segment_window_months": self.window_months,
-                "segment_recency_hot_days": self.recency_hot_days,
-                "segment_recency_warm_days": self.recency_warm_days,
-            }
-        )
+        self.company_id._segment_settings_write(self._settings_values())
         return {"type": "ir.actions.act_window_close"}
 
     def _matrix(self):
