@@ -1,5 +1,13 @@
 from odoo.tools import SQL
 
+# The addon's activity types leave with it; their activities (key date
+# reminders) would block the uninstall (restrict) or stay orphaned. The key
+# dates go with their table, but first: they restrict the deletion of the
+# key date types, which the uninstall removes before dropping the tables.
+REMINDER_ACTIVITY_TYPES = (
+    "client_segmentation.mail_activity_type_key_date_call",
+    "client_segmentation.mail_activity_type_key_date_congratulate",
+)
 # Indexes that client.segment.state.init() adds to core tables for the
 # incremental recompute; the tables outlive the module.
 CORE_TABLE_INDEXES = (
@@ -10,6 +18,16 @@ CORE_TABLE_INDEXES = (
 
 
 def uninstall_hook(env):
-    """Leave core tables as they were before the module."""
+    env["client.key.date"].sudo().with_context(active_test=False).search([]).unlink()
+    type_ids = [
+        activity_type.id
+        for xmlid in REMINDER_ACTIVITY_TYPES
+        if (activity_type := env.ref(xmlid, raise_if_not_found=False))
+    ]
+    if type_ids:
+        env["mail.activity"].sudo().with_context(active_test=False).search(
+            [("activity_type_id", "in", type_ids)]
+        ).unlink()
+    # Leave core tables as they were before the module.
     for name in CORE_TABLE_INDEXES:
         env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

@@ -1,8 +1,7 @@
 """Plain pytest tier: the pure rules in client_segmentation/tools, no Odoo.
 
-The addon package imports Odoo in its ``__init__``, so the tools package is
-loaded by path (as ``client_segmentation_tools``) instead of through
-``import client_segmentation``; its modules may import each other.
+The addon package imports Odoo in its ``__init__``, so the tool modules are
+loaded by path instead of through ``import client_segmentation``.
 """
 
 import importlib
@@ -19,7 +18,9 @@ PACKAGE = "client_segmentation_tools"
 
 
 def load_tool(name):
-    """Import ``client_segmentation/tools/<name>.py`` without the addon."""
+    """Import ``client_segmentation/tools/<name>.py`` without the addon: the
+    tools folder is loaded as a package of its own, so that the tools import
+    each other."""
     if PACKAGE not in sys.modules:
         spec = importlib.util.spec_from_file_location(
             PACKAGE, TOOLS / "__init__.py", submodule_search_locations=[str(TOOLS)]

@@ -13,3 +13,5 @@ from . import test_funnel_access
 from . import test_funnel_tour
 from . import test_segment_engine
 from . import test_engine_concurrency
+from . import test_access_roles
+from . import test_config_safety

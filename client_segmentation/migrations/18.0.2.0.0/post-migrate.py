@@ -1,0 +1,26 @@
+"""18.0.2.0.0: stage colours are validated as #rrggbb (they reach a style
+attribute of the boards); a colour saved before that is reset to white, so
+the stage stays editable. Stages, types, reasons and key date types get a
+company: the existing ones stay shared (empty company), as before."""
+
+import logging
+
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+def migrate(cr, version):
+    cr.execute(
+        SQL(
+            """
+            UPDATE client_funnel_stage
+               SET color = '#FFFFFF'
+             WHERE color IS NOT NULL AND color !~ '^#[0-9A-Fa-f]{6}$'
+            RETURNING id
+            """
+        )
+    )
+    reset = [row[0] for row in cr.fetchall()]
+    if reset:
+        _logger.info("Funnel stages %s: invalid colour reset to #FFFFFF", reset)
