@@ -1,8 +1,7 @@
 """Plain pytest tier: the pure rules in client_segmentation/tools, no Odoo.
 
-The addon package imports Odoo in its ``__init__``, so the tools package is
-loaded by path (as ``client_segmentation_tools``) instead of through
-``import client_segmentation``; its modules may import each other.
+The addon package imports Odoo in its ``__init__``, so the tool modules are
+loaded by path instead of through ``import client_segmentation``.
 """
 
 import importlib

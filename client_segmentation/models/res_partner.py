@@ -14,6 +14,7 @@ SALES_WRITABLE_FIELDS = (
     "funnel_stage_id",
     "funnel_stage_locked",
     "refusal_reason_id",
+    "refusal_date",
     "temperature_override",
     "client_type_id",
 )
@@ -294,6 +295,7 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="When the refusal was recorded: it stands until the client buys "
         "again after this day.",
     )
@@ -812,6 +814,7 @@ class ResPartner(models.Model):
                     values["funnel_stage_id"] = stage.id
                     values["funnel_stage_locked"] = partner.funnel_stage_locked
                     values["refusal_reason_id"] = partner.refusal_reason_id.id
+                    values["refusal_date"] = partner.refusal_date
                 for name in ("client_type_id", "temperature_override"):
                     if name not in values and partner[name]:
                         values[name] = partner._fields[name].convert_to_write(
@@ -822,8 +825,8 @@ class ResPartner(models.Model):
 
     def _client_merge_apply(self, kept):
         """Write what :meth:`_client_merge_prepare` kept on the survivor and
-        forget its segment state, so that the next recompute classifies it
-        from the merged history."""
+        have the next recompute aggregate it again, from the merged history
+        (the merge moves documents without a write date)."""
         self.ensure_one()
         # sudo: see _client_merge_prepare; the values come from the merged
         # partners, not from the user.
@@ -839,9 +842,7 @@ class ResPartner(models.Model):
             }
             if changed:
                 partner.write(changed)
-        self.env["client.segment.state"].sudo().search(
-            [("partner_id", "=", self.id)]
-        ).unlink()
+        self.env["client.segment.engine"]._mark_dirty(self.ids)
 
     def action_recompute_segments(self):
         """Recompute the segments of the current companies (server action,

@@ -44,10 +44,15 @@ class TestSegmentPreview(SegmentationCase):
         return self.env["client.segment.engine"].recompute(self.company)
 
     def _preview(self, **values):
-        settings = self.env["res.config.settings"].create({})
-        Preview = self.env["client.segment.preview"].with_user(self.admin)
-        action = Preview._action_open(settings)
-        preview = Preview.browse(action["res_id"])
+        # the sales managers' settings form, as a sales manager
+        settings = (
+            self.env["client.segmentation.settings"]
+            .with_user(self.sales_manager)
+            .create({})
+        )
+        action = settings.action_preview_segments()
+        preview = self.env["client.segment.preview"].browse(action["res_id"])
+        preview = preview.with_user(self.sales_manager)
         if values:
             preview.write(values)
             preview.action_preview()
@@ -128,6 +133,14 @@ class TestSegmentPreview(SegmentationCase):
         # unchanged settings: nobody moves
         self.assertEqual((preview.abc_moves, preview.recency_moves), (0, 0))
         self.assertFalse(preview.line_ids.filtered("moves"))
+
+    def test_preview_from_the_general_settings(self):
+        self._run()
+        settings = self.env["res.config.settings"].with_user(self.admin).create({})
+        action = settings.action_preview_segments()
+        preview = self.env["client.segment.preview"].browse(action["res_id"])
+        self.assertEqual(preview.company_id, self.company)
+        self.assertEqual(preview.recency_warm_days, 120)
 
     def test_bad_values_and_rights(self):
         self._run()

@@ -142,7 +142,17 @@ class ClientSegmentPreview(models.TransientModel):
         apply); the next recompute uses them."""
         self.ensure_one()
         self._check_preview_rights()
-        self.company_id._segment_settings_write(self._settings_values())
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot change the settings of %(company)s.",
+                    company=self.company_id.name,
+                )
+            )
+        # sudo: sales managers own these settings but not the company record
+        # (as in client.segmentation.settings); only the previewed settings
+        # are written, after the rights checks above, and validated.
+        self.company_id.sudo()._segment_settings_write(self._settings_values())
         return {"type": "ir.actions.act_window_close"}
 
     def _matrix(self):
@@ -272,3 +282,11 @@ class ClientSegmentPreviewLine(models.TransientModel):
     def _compute_moves(self):
         for line in self:
             line.moves = line.current_value != line.proposed_value
+
+
+class ClientSegmentationSettings(models.TransientModel):
+    _inherit = "client.segmentation.settings"
+
+    def action_preview_segments(self):
+        """What-if of the settings on the form against the last recompute."""
+        return self.env["client.segment.preview"]._action_open(self)
