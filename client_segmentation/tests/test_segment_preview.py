@@ -153,3 +153,24 @@ class TestSegmentPreview(SegmentationCase):
         settings = self.env["res.config.settings"].create({})
         with self.assertRaises(AccessError):
             settings.with_user(self.salesman).action_preview_segments()
+        # a company the sales manager does not belong to
+        other = self.env["res.company"].create({"name": "Preview Other Co"})
+        foreign = (
+            self.env["client.segment.preview"]
+            .with_user(self.sales_manager)
+            .create(
+                {
+                    "company_id": other.id,
+                    "abc_a_share": 75.0,
+                    "abc_b_share": 20.0,
+                    "window_months": 12,
+                    "recency_hot_days": 30,
+                    "recency_warm_days": 120,
+                }
+            )
+        )
+        with self.assertRaisesRegex(AccessError, "cannot preview"):
+            foreign.action_preview()
+        with self.assertRaisesRegex(AccessError, "cannot preview"):
+            foreign.action_apply()
+        self.assertEqual(other.segment_abc_a_share, 75.0)

@@ -86,6 +86,15 @@ class ClientSegmentPreview(models.TransientModel):
             "target": "new",
         }
 
+    def _check_company(self):
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot preview or change the settings of %(company)s.",
+                    company=self.company_id.name,
+                )
+            )
+
     def _settings_values(self):
         """The proposed values, keyed by the company's settings fields."""
         return {
@@ -104,6 +113,7 @@ class ClientSegmentPreview(models.TransientModel):
     def action_preview(self):
         self.ensure_one()
         self._check_preview_rights()
+        self._check_company()
         self._check_values()
         matrix = self._matrix()
         self.write(
@@ -142,13 +152,7 @@ class ClientSegmentPreview(models.TransientModel):
         apply); the next recompute uses them."""
         self.ensure_one()
         self._check_preview_rights()
-        if self.company_id not in self.env.user.company_ids:
-            raise AccessError(
-                self.env._(
-                    "You cannot change the settings of %(company)s.",
-                    company=self.company_id.name,
-                )
-            )
+        self._check_company()
         # sudo: sales managers own these settings but not the company record
         # (as in client.segmentation.settings); only the previewed settings
         # are written, after the rights checks above, and validated.
