@@ -5,7 +5,7 @@ from decimal import Decimal
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..sqlutil import TempTable, id_ranges, jsonb_differs, jsonb_set_key
@@ -74,8 +74,8 @@ class ClientSegmentEngine(models.AbstractModel):
     write per partner, the state of the next run, and the change set handed
     to :meth:`_after_changes`. See docs/architecture.md and ADR 005.
 
-    Raw SQL bypasses access rules: the public entry points of res.partner
-    check the rights before calling :meth:`recompute`.
+    Raw SQL bypasses access rules: :meth:`recompute` lets only sales
+    administrators (or the superuser) run it.
     """
 
     _name = "client.segment.engine"
@@ -97,6 +97,14 @@ class ClientSegmentEngine(models.AbstractModel):
         company and per batch; otherwise everything stays in the caller's
         transaction.
         """
+        # Raw SQL below bypasses access rules: only sales administrators (or
+        # the superuser: the cron, scripts) may run it, also through RPC.
+        if not self.env.su and not self.env.user.has_group(
+            "sales_team.group_sale_manager"
+        ):
+            raise AccessError(
+                self.env._("Only sales administrators can recompute client segments.")
+            )
         companies = companies if companies is not None else self.env.companies
         total = self._empty_result()
         for done, company in enumerate(companies, start=1):

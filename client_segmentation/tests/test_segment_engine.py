@@ -3,6 +3,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -93,6 +94,14 @@ class TestSegmentEngine(FunnelCase):
         self.assertEqual(again["written"], 0)
         self.assertFalse(any(again["changes"].values()))
         self.assertTrue(again["companies"][0]["incremental"])
+
+    def test_only_sales_administrators_run_it(self):
+        """The public entry is reachable over RPC: it checks the rights."""
+        with self.assertRaises(AccessError):
+            self.Engine.with_user(self.salesman).recompute(self.company)
+        self.assertFalse(self.company.segment_last_run_at)
+        result = self.Engine.with_user(self.sales_manager).recompute(self.company)
+        self.assertEqual(len(result["companies"]), 1)
 
     def test_change_set_and_one_write_per_partner(self):
         client = self._client("Changes")
