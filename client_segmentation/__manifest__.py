@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/client_key_date_security.xml",
         "security/client_segment_state_security.xml",
+        "security/client_segment_history_security.xml",
         "security/client_company_shared_security.xml",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
@@ -40,13 +41,17 @@
         "views/res_config_settings_views.xml",
         "views/client_segmentation_settings_views.xml",
         "wizards/client_refusal_wizard_views.xml",
+        "wizards/client_segment_preview_views.xml",
         "views/client_segmentation_menus.xml",
+        "views/client_segment_history_views.xml",
+        "views/res_partner_rhythm_views.xml",
+        "report/client_segment_movement_views.xml",
         "views/client_card_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/client_demo.xml",
     ],
-    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "client_segmentation/static/src/views/client_board_kanban.js",

@@ -1,3 +1,5 @@
+from odoo.tools import SQL
+
 # The addon's activity types leave with it; their activities (key date
 # reminders) would block the uninstall (restrict) or stay orphaned. The key
 # dates go with their table, but first: they restrict the deletion of the
@@ -5,6 +7,13 @@
 REMINDER_ACTIVITY_TYPES = (
     "client_segmentation.mail_activity_type_key_date_call",
     "client_segmentation.mail_activity_type_key_date_congratulate",
+)
+# Indexes that client.segment.state.init() adds to core tables for the
+# incremental recompute; the tables outlive the module.
+CORE_TABLE_INDEXES = (
+    "client_segment_account_move_write_date_index",
+    "client_segment_account_move_client_index",
+    "client_segment_res_partner_write_date_index",
 )
 
 
@@ -19,3 +28,6 @@ def uninstall_hook(env):
         env["mail.activity"].sudo().with_context(active_test=False).search(
             [("activity_type_id", "in", type_ids)]
         ).unlink()
+    # Leave core tables as they were before the module.
+    for name in CORE_TABLE_INDEXES:
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

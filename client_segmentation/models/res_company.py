@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import settings
+from ..tools import rhythm, settings
 
 # Company fields that make the segmentation settings, validated together.
 SEGMENT_SETTINGS_FIELDS = (
@@ -72,10 +72,23 @@ class ResCompany(models.Model):
         help="Funnel thresholds of the last recompute; when they differ, the "
         "next recompute re-examines every client.",
     )
+    segment_figures_applied_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Window and revenue source of the last recompute; when they "
+        "differ, the next recompute re-aggregates every client.",
+    )
     segment_last_run_at = fields.Datetime(
         string="Segments Computed On",
         readonly=True,
         copy=False,
+        help="Start of the last recompute: documents and partners changed "
+        "since then are re-examined by the next one.",
+    )
+    segment_last_run_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The day the last recompute classified for (its window).",
     )
 
     @api.constrains("segment_revenue_source")
@@ -165,3 +178,46 @@ class ResCompany(models.Model):
             )
         if values:
             self.write(values)
+
+    # --- Clients over time ---------------------------------------------------
+    segment_history_start = fields.Date(
+        string="Segment History Since",
+        readonly=True,
+        copy=False,
+        help="Date of the first segment recompute: from then on, every change "
+        "of class, segment and stage is in the segment history.",
+    )
+
+    # --- Buying rhythm -------------------------------------------------------
+    segment_rhythm_lead_days = fields.Integer(
+        string="Due Soon From (days before)",
+        default=7,
+        help="A client with a buying rhythm is due soon from this many days "
+        "before the expected next purchase.",
+    )
+    segment_rhythm_tolerance_days = fields.Integer(
+        string="Overdue After (days late)",
+        default=7,
+        help="A client who has not bought this many days after the expected "
+        "next purchase is overdue.",
+    )
+
+    @api.constrains("segment_rhythm_lead_days", "segment_rhythm_tolerance_days")
+    def _check_segment_rhythm_settings(self):
+        for company in self:
+            try:
+                rhythm.check_rhythm_settings(
+                    company.segment_rhythm_lead_days,
+                    company.segment_rhythm_tolerance_days,
+                )
+            except rhythm.SettingsError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the buying rhythm's 'due soon' lead time and "
+                        "overdue tolerance cannot be negative (lead: %(lead)s "
+                        "days, tolerance: %(tolerance)s days).",
+                        company=company.name,
+                        lead=company.segment_rhythm_lead_days,
+                        tolerance=company.segment_rhythm_tolerance_days,
+                    )
+                ) from error

@@ -3,7 +3,7 @@ from lxml import etree
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .funnel_common import FunnelCase
+from .common import FunnelCase
 
 
 @tagged("post_install", "-at_install")
@@ -36,7 +36,7 @@ class TestClientBoards(FunnelCase):
             ]
         )
         cls._invoices([(cls.foreign, cls._days_ago(5), 5000)], company=other_company)
-        cls.Partner._segment_recompute(cls.company | other_company)
+        cls.env["client.segment.engine"].recompute(cls.company | other_company)
 
     def _summary(self, user=None):
         Demo = self.env["client.demo.data"].with_user(user or self.salesman)

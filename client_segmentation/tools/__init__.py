@@ -4,4 +4,5 @@ from . import settings
 from . import segmentation
 from . import key_dates
 from . import funnel
+from . import rhythm
 from . import demo_data
