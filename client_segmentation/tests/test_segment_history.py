@@ -69,7 +69,7 @@ class TestSegmentHistory(FunnelCase):
         self.assertEqual(recorded, 3)
         first = self._rows(self.first)
         self.assertEqual(first.mapped("source"), ["engine", "engine"])
-        self.assertEqual(first.mapped("new_label"), ["A", "Hot"])
+        self.assertEqual(first.mapped("new_label"), ["A", "Bought Recently"])
         self.assertEqual(set(first.mapped("date")), {day(2026, 6, 1)})
         self.assertEqual(first.company_id, self.company)
         self.assertFalse(first.user_id)
@@ -114,7 +114,9 @@ class TestSegmentHistory(FunnelCase):
             (str(self.white.id), str(self.green.id), self.sales_manager),
         )
         override = self._rows(self.first, "temperature")[-1]
-        self.assertEqual((override.old_label, override.new_value), ("Hot", False))
+        self.assertEqual(
+            (override.old_label, override.new_value), ("Hot: Ready to Buy", False)
+        )
 
     def test_nobody_writes_history_by_hand(self):
         self._record([(self.first.id, "abc", None, "a")], day(2026, 6, 1))
