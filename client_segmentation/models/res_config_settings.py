@@ -65,3 +65,11 @@ class ResConfigSettings(models.TransientModel):
     segment_funnel_long_months = fields.Integer(
         related="company_id.segment_funnel_long_months", readonly=False
     )
+
+    # --- Work plans: contact pressure ----------------------------------------
+    work_plan_pressure_touches = fields.Integer(
+        related="company_id.work_plan_pressure_touches", readonly=False
+    )
+    work_plan_pressure_days = fields.Integer(
+        related="company_id.work_plan_pressure_days", readonly=False
+    )
