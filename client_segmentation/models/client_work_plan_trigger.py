@@ -366,8 +366,24 @@ class ClientWorkPlanTrigger(models.Model):
             "COALESCE(%s, %s, %s)",
             allowed(SQL("p.user_id")),
             allowed(SQL("%s", self.user_id.id or None)),
-            allowed(SQL("(SELECT tm.user_id FROM crm_team tm WHERE tm.id = p.team_id)")),
+            allowed(
+                SQL(
+                    "(SELECT tm.user_id FROM crm_team tm WHERE tm.id = %s)",
+                    self._client_team_sql(),
+                )
+            ),
         )
+
+    @api.model
+    def _client_team_sql(self):
+        """SQL of the sales team of client ``p``: its own (with Sales or CRM,
+        which add the field) else its salesperson's team."""
+        salesperson_team = SQL(
+            "(SELECT su.sale_team_id FROM res_users su WHERE su.id = p.user_id)"
+        )
+        if "team_id" in self.env["res.partner"]._fields:
+            return SQL("COALESCE(p.team_id, %s)", salesperson_team)
+        return salesperson_team
 
     def _launch(self, company, changes, today):
         """Record the entries of the clients entering this trigger's value

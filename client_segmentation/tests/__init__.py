@@ -11,3 +11,5 @@ from . import test_purchase_frequency
 from . import test_funnel
 from . import test_funnel_access
 from . import test_funnel_tour
+from . import test_work_plan
+from . import test_work_plan_access
