@@ -15,11 +15,8 @@ cd "$REPO"
 SIZES="${1:-10000,100000,1000000}"
 TEMPLATE=cs_bench_template
 
-reason="$(odoo_missing_reason)"
-if [[ -n "$reason" ]]; then
-    banner "bench/run.sh needs Odoo 18: $reason" "${ODOO_HOWTO[@]}" >&2
-    exit 1
-fi
+use_venv
+bash "$REPO/scripts/system-deps.sh" db
 bash "$REPO/scripts/pg.sh" start
 eval "$(bash "$REPO/scripts/pg.sh" env)"
 bash "$REPO/scripts/odoo-conf.sh" >/dev/null

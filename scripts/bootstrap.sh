@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignor
 t0=$SECONDS
 
 howto() {
-    banner "No Odoo 18.0 found. $*" \
+    banner "No Odoo 18.0 found." "$@" \
         "Give the bootstrap an Odoo 18.0 Community source, either:" \
         "  - the official source tarball (odoo_18.0.latest.tar.gz from the Odoo nightly" \
         "    server), or a clone: git clone --depth 1 -b 18.0 https://github.com/odoo/odoo" \
@@ -109,6 +109,7 @@ fi
 # ------------------------------------------------------------ reuse?
 stamp_inputs() {
     echo "bootstrap=$(cat "$REPO/scripts/bootstrap.sh" "$REPO/scripts/odoo-pins.txt" \
+        "$REPO/scripts/odoo_requirements.py" \
         "$REPO/scripts/build-constraints.txt" "$REPO/requirements-test.txt" | md5sum)"
     echo "python=$("$BASE_PY" -c 'import sys; print(sys.executable, sys.version)')"
     echo "odoo=$KIND $SRC_ID"
@@ -154,36 +155,8 @@ if [[ $KIND == own ]]; then
 else
     # Odoo's requirements, with the departures of scripts/odoo-pins.txt.
     reqs="$VENV/odoo-requirements.txt"
-    "$VPY" - "$SRC_DIR/requirements.txt" "$REPO/scripts/odoo-pins.txt" "$reqs" <<'EOF' >&2
-import re, sys
-src, pins_file, out = sys.argv[1:]
-rules = {}
-for line in open(pins_file):
-    line = line.strip()
-    if line and not line.startswith("#"):
-        name, repl, reason = line.split(None, 2)
-        rules[name.lower()] = (repl, reason)
-lines, used = [], set()
-for line in open(src):
-    req = line.split("#", 1)[0].strip()
-    if not req:
-        continue
-    name = re.split(r"[\s=<>!~;\[]", req, 1)[0].lower()
-    pin = req.split(";", 1)[0].replace(" ", "").lower()
-    key = pin if pin in rules else name if name in rules else None
-    if key:
-        repl, reason = rules[key]
-        used.add(key)
-        marker = req.split(";", 1)[1].strip() if ";" in req else ""
-        if repl != "-":
-            lines.append(repl + (f" ; {marker}" if marker else ""))
-        print(f"[bootstrap.sh]   {req}  ->  {repl if repl != '-' else 'left out'}  ({reason})")
-        continue
-    lines.append(req)
-for name in set(rules) - used:
-    print(f"[bootstrap.sh]   note: odoo-pins.txt rule for {name} matched nothing")
-open(out, "w").write("\n".join(lines) + "\n")
-EOF
+    "$VPY" "$REPO/scripts/odoo_requirements.py" "$SRC_DIR/requirements.txt" \
+        "$REPO/scripts/odoo-pins.txt" "$reqs"
     log "pip install Odoo 18.0's requirements (a few minutes the first time) ..."
     # PIP_CONSTRAINT reaches pip's isolated build environments too (the sdists
     # that need setuptools<81); PIP_BUILD_CONSTRAINT is the newer pips' name.

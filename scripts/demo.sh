@@ -6,6 +6,8 @@
 #   bash scripts/demo.sh --no-serve   same, but stop before serving (CI / smoke use)
 #
 # Steps:
+#   0. set-up: bootstrap .venv (Odoo 18.0 + tooling, scripts/bootstrap.sh) and
+#      install PostgreSQL 15 when missing (scripts/system-deps.sh)
 #   1. start the private PostgreSQL cluster (scripts/pg.sh) and write .odoorc
 #   2. drop + recreate database client_segmentation_demo (env DEMO_DB) and install
 #      client_segmentation WITH demo data (log: .demo-logs/install.log)
@@ -34,11 +36,9 @@ HTTP_PORT="${ODOO_HTTP_PORT:-8069}"
 LOGDIR="$REPO/.demo-logs"
 mkdir -p "$LOGDIR"
 
-reason="$(odoo_missing_reason)"
-if [[ -n "$reason" ]]; then
-    banner "demo.sh needs Odoo 18: $reason" "${ODOO_HOWTO[@]}" >&2
-    exit 1
-fi
+# Set-up: .venv with Odoo 18.0 (scripts/bootstrap.sh), PostgreSQL 15 when missing.
+use_venv
+bash "$REPO/scripts/system-deps.sh" db
 [[ -f "$REPO/$ADDON/__manifest__.py" ]] || die "addon folder $REPO/$ADDON is missing"
 
 # A port already taken would only show up after the install: check it first.
@@ -90,7 +90,7 @@ for field in ("abc_class", "recency_segment"):
 EOF
 
 if [[ -z "$SERVE" ]]; then
-    log "done (--no-serve). Serve later with: python3 -m odoo -c .odoorc -d $DB"
+    log "done (--no-serve). Serve later with: .venv/bin/python -m odoo -c .odoorc -d $DB"
     exit 0
 fi
 

@@ -11,7 +11,6 @@
 #   ODOORC        path of the generated, git-ignored Odoo config ($REPO/.odoorc)
 #   PGPORT        port of the private PostgreSQL cluster (env PGPORT, default 54329)
 #   log/warn/die/banner   small output helpers
-#   odoo_missing_reason   prints why `import odoo` fails (empty output = importable)
 #   odoo_cmd ARGS...      runs the Odoo CLI of the importable odoo package
 #   free_port [START]     prints a free TCP port on 127.0.0.1 (>= START)
 
@@ -39,27 +38,6 @@ banner() {
     printf '%s\n\n' "$line"
 }
 
-# Print nothing when `import odoo` works, otherwise the reason it does not.
-# Runs from $REPO: running python from inside the odoo/ source folder would let
-# odoo/http.py shadow the stdlib http module.
-odoo_missing_reason() {
-    if ! command -v "$PY" >/dev/null 2>&1; then
-        echo "python interpreter '$PY' not found"
-        return 0
-    fi
-    (cd "$REPO" && "$PY" - <<'EOF' 2>&1) || true
-import sys
-try:
-    import odoo
-    from odoo import release
-except Exception as exc:  # ImportError, or a broken dependency of odoo
-    print(f"`import odoo` failed: {type(exc).__name__}: {exc}")
-    sys.exit(0)
-if release.version_info[:2] != (18, 0):
-    print(f"odoo {release.version} is importable but this project needs 18.0")
-EOF
-}
-
 # Build or reuse .venv (Odoo 18 + test tooling) and use its python from here on,
 # in this script and in the scripts it calls. Exits when there is no Odoo.
 use_venv() {
@@ -70,15 +48,6 @@ use_venv() {
     PATH="$(dirname "$py"):$PATH"
     export PATH
 }
-
-# How a user gets Odoo 18 the usual way (printed whenever Odoo is missing).
-ODOO_HOWTO=(
-    "Get Odoo 18.0 Community the usual way, into the same python ($PY):"
-    "    git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git"
-    "    pip install -r odoo/requirements.txt"
-    "    pip install -e ./odoo"
-    "(plus PostgreSQL 15 client/server; see docs/running.md)."
-)
 
 # Run the Odoo CLI of the importable package with the same interpreter.
 # TZ=UTC mirrors what the official odoo-bin launcher does.

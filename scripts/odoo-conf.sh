@@ -17,11 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OUT="${1:-$ODOORC}"
 
-reason="$(odoo_missing_reason)"
-if [[ -n "$reason" ]]; then
-    banner "Odoo 18 is not importable with $PY: $reason" "${ODOO_HOWTO[@]}" >&2
-    exit 1
-fi
+[[ -n "${CS_PY:-}" ]] || use_venv # called alone: bootstrap first
 
 addons_path="$(cd "$REPO" && "$PY" - "$REPO" "${ODOO_EXTRA_ADDONS:-}" <<'EOF'
 import os, re, sys

@@ -4,7 +4,8 @@
 # Set-up is part of it: scripts/bootstrap.sh builds or reuses .venv (Odoo 18.0
 # + test tooling), scripts/system-deps.sh installs PostgreSQL 15 and Chromium
 # when missing (as root). Then, one tier after the other:
-#   lint       ruff check, ruff format --check, pylint-odoo on the addon
+#   lint       ruff check, ruff format --check, pylint-odoo on the addon,
+#              README.rst generated from readme/*.md (scripts/gen_readme.py)
 #   pure       plain pytest tests/ (no Odoo)
 #   install    a fresh database cs_test_<pid>, the addon installed WITHOUT demo
 #   odoo       the addon's tests through pytest-odoo (HttpCase included),
@@ -59,12 +60,13 @@ tier() {
 counts() { "$PY" "$REPO/scripts/logtool.py" "$@"; } # prints "P F S"
 
 # ---------------------------------------------------------------- lint
-section "lint: ruff check, ruff format --check, pylint-odoo"
+section "lint: ruff check, ruff format --check, pylint-odoo, README.rst up to date"
 t=$SECONDS p=0 f=0
 if "$PY" -m ruff check "$REPO"; then p=$((p + 1)); else f=$((f + 1)); fi
 if "$PY" -m ruff format --check "$REPO"; then p=$((p + 1)); else f=$((f + 1)); fi
 if "$PY" -m pylint --rcfile="$REPO/.pylintrc" "$ADDON_DIR"; then p=$((p + 1)); else f=$((f + 1)); fi
-tier lint $p $f 0 $((SECONDS - t)) "ruff check, ruff format, pylint-odoo"
+if "$PY" "$REPO/scripts/gen_readme.py" --check; then p=$((p + 1)); else f=$((f + 1)); fi
+tier lint $p $f 0 $((SECONDS - t)) "ruff check, ruff format, pylint-odoo, README.rst"
 
 # ---------------------------------------------------------------- pure
 section "pure: pytest tests/ (no Odoo)"

@@ -1,0 +1,108 @@
+"""The test command's own helpers: scripts/logtool.py (tier counts, log check)
+and scripts/odoo_requirements.py (Odoo's pins with the project's departures)."""
+
+import importlib.util
+import pathlib
+
+import pytest
+
+SCRIPTS = pathlib.Path(__file__).resolve().parent.parent / "scripts"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def logtool():
+    return load("logtool")
+
+
+@pytest.fixture(scope="module")
+def reqs():
+    return load("odoo_requirements")
+
+
+LOG_HEAD = "2026-11-26 07:43:48,086 4060 INFO db odoo.modules.loading: start\n"
+
+
+def test_odoo_log_counts_skips_as_skipped(logtool, tmp_path):
+    log = tmp_path / "tours.log"
+    log.write_text(
+        LOG_HEAD + "2026-11-26 07:43:49,000 4060 INFO db odoo.addons.x.tests.t: skipped"
+        " test_tour (x.TestTour.test_tour) : websocket-client module is not"
+        " installed\n"
+        "2026-11-26 07:43:50,000 4060 INFO db odoo.tests.stats: x\n"
+        "2026-11-26 07:43:50,000 4060 INFO db odoo.tests.result: 0 failed,"
+        " 0 error(s) of 3 tests when loading database 'db'\n"
+    )
+    assert logtool.odoo(str(log)) == (2, 0, 1)
+
+
+def test_odoo_log_counts_failures_and_errors(logtool, tmp_path):
+    log = tmp_path / "sale.log"
+    log.write_text(
+        LOG_HEAD + "2026-11-26 07:43:50,000 4060 ERROR db odoo.tests.result:"
+        " 1 failed, 2 error(s) of 5 tests when loading database 'db'\n"
+    )
+    assert logtool.odoo(str(log)) == (2, 3, 0)
+
+
+def test_odoo_log_without_summary_is_one_failure(logtool, tmp_path):
+    log = tmp_path / "crashed.log"
+    log.write_text(LOG_HEAD)
+    assert logtool.odoo(str(log)) == (0, 1, 0)
+    assert logtool.odoo(str(tmp_path / "missing.log")) == (0, 1, 0)
+
+
+def test_junit_counts_testcases_not_subtests(logtool, tmp_path):
+    xml = tmp_path / "r.xml"
+    xml.write_text(
+        '<testsuites><testsuite tests="9">'
+        '<testcase name="a"/><testcase name="b"><failure/></testcase>'
+        '<testcase name="c"><skipped/></testcase><testcase name="d"><error/>'
+        "</testcase></testsuite></testsuites>"
+    )
+    assert logtool.junit(str(xml)) == (1, 2, 1)
+    assert logtool.junit(str(tmp_path / "none.xml")) == (0, 1, 0)
+
+
+def test_checklog_flags_warnings_and_honours_ignores(logtool, tmp_path, capsys):
+    log = tmp_path / "install.log"
+    log.write_text(
+        LOG_HEAD
+        + "2026-11-26 07:43:49,000 4060 WARNING db odoo.models: field x is odd\n"
+        "Traceback line\n"
+        "2026-11-26 07:43:49,500 4060 ERROR db odoo.sql_db: bad query\n"
+    )
+    ignore = tmp_path / "ignore.txt"
+    ignore.write_text("# comment\n")
+    assert logtool.checklog(str(ignore), [str(log)]) == 1
+    assert "Traceback line" in capsys.readouterr().out
+    ignore.write_text("field x is odd\nbad query\n")
+    assert logtool.checklog(str(ignore), [str(log)]) == 0
+
+
+def test_requirements_rewrite_with_the_project_pins(reqs):
+    with open(SCRIPTS / "odoo-pins.txt") as fh:
+        rules = reqs.read_rules(fh)
+    odoo_lines = [
+        "# comment\n",
+        "cbor2==5.4.2 ; python_version < '3.12'\n",
+        "cbor2==5.6.2 ; python_version >= '3.12'\n",
+        "python-ldap==3.4.0 ; sys_platform != 'win32'  # min version\n",
+        "lxml==4.9.3 ; python_version > '3.10'\n",
+        "pytz  # no version pinning\n",
+    ]
+    out, notes, unused = reqs.rewrite(odoo_lines, rules)
+    assert out == [
+        "cbor2==5.4.6 ; python_version < '3.12'",
+        "cbor2==5.6.2 ; python_version >= '3.12'",
+        "lxml==4.9.3 ; python_version > '3.10'",
+        "pytz",
+    ]
+    assert len(notes) == 2 and "left out" in notes[1]
+    assert unused == []
