@@ -55,7 +55,6 @@ class ClientWorkPlanTrigger(models.Model):
     )
     funnel_stage_id = fields.Many2one(
         comodel_name="client.funnel.stage",
-        string="Funnel Stage",
         ondelete="cascade",
     )
     value = fields.Char(
@@ -65,7 +64,6 @@ class ClientWorkPlanTrigger(models.Model):
     )
     plan_id = fields.Many2one(
         comodel_name="mail.activity.plan",
-        string="Plan",
         required=True,
         ondelete="restrict",
         check_company=True,
@@ -122,9 +120,9 @@ class ClientWorkPlanTrigger(models.Model):
             }.get(trigger.dimension)
             value = trigger[field] if field else False
             if field and self._fields[field].type == "selection":
-                value = dict(
-                    self._fields[field]._description_selection(self.env)
-                ).get(value)
+                value = dict(self._fields[field]._description_selection(self.env)).get(
+                    value
+                )
             elif value:
                 value = value.display_name
             trigger.display_name = self.env._(
@@ -551,7 +549,9 @@ class ClientWorkPlanTrigger(models.Model):
             due_users.update(row[2] for row in batch if row[4] <= today)
         self.env["mail.activity"].invalidate_model()
         self.env["mail.followers"].invalidate_model()
-        self.env["res.partner"].invalidate_model(["activity_ids", "message_follower_ids"])
+        self.env["res.partner"].invalidate_model(
+            ["activity_ids", "message_follower_ids"]
+        )
         if due_users:
             # What mail.activity.create() tells the assigned users' clients.
             self.env["res.users"].browse(due_users)._bus_send(

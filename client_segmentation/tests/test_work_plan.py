@@ -80,13 +80,17 @@ class TestWorkPlan(WorkPlanCase):
         self._apply([(self.client, "recency", "sleeping", "warm")])
         back = self._enter(self.client)
         self.assertEqual(back["entries"], 0)
-        self.assertEqual(self.Run.search_count([("partner_id", "=", self.client.id)]), 1)
+        self.assertEqual(
+            self.Run.search_count([("partner_id", "=", self.client.id)]), 1
+        )
         # a new entry another day is a new plan
         with freeze_time(day(30)):
             self._apply([(self.client, "recency", "sleeping", "warm")], today=day(30))
             later = self._enter(self.client, today=day(30))
         self.assertEqual(later["entries"], 1)
-        self.assertEqual(self.Run.search_count([("partner_id", "=", self.client.id)]), 2)
+        self.assertEqual(
+            self.Run.search_count([("partner_id", "=", self.client.id)]), 2
+        )
 
     def test_first_run_launches_nothing(self):
         result = self._enter(self.client, old=None, first_run=True)
@@ -144,7 +148,9 @@ class TestWorkPlan(WorkPlanCase):
 
     def test_pressure_postpones_steps(self):
         self.client.activity_schedule(
-            "mail.mail_activity_data_todo", date_deadline=day(2), user_id=self.salesman.id
+            "mail.mail_activity_data_todo",
+            date_deadline=day(2),
+            user_id=self.salesman.id,
         )
         self._enter(self.client)
         # 1 touch per 7 days: nothing within 6 days of the to-do on day 2
@@ -158,7 +164,9 @@ class TestWorkPlan(WorkPlanCase):
             {"work_plan_pressure_touches": 2, "work_plan_pressure_days": 7}
         )
         self.client.activity_schedule(
-            "mail.mail_activity_data_todo", date_deadline=day(2), user_id=self.salesman.id
+            "mail.mail_activity_data_todo",
+            date_deadline=day(2),
+            user_id=self.salesman.id,
         )
         self._enter(self.client)
         self.assertEqual(
@@ -243,9 +251,7 @@ class TestWorkPlan(WorkPlanCase):
 
     def test_multi_company_isolation(self):
         company_b = self.company_b
-        trigger_b = self.trigger.copy(
-            {"company_id": company_b.id, "user_id": False}
-        )
+        trigger_b = self.trigger.copy({"company_id": company_b.id, "user_id": False})
         self.salesman.company_ids |= company_b
         self._enter(self.client, company=company_b)
         run_b = self.Run.search([("partner_id", "=", self.client.id)])
@@ -291,7 +297,9 @@ class TestWorkPlan(WorkPlanCase):
         wizard = (
             self.env["mail.activity.schedule"]
             .with_context(active_model="res.partner", active_ids=self.client.ids)
-            .create({"plan_id": sleeping.id, "plan_on_demand_user_id": self.salesman.id})
+            .create(
+                {"plan_id": sleeping.id, "plan_on_demand_user_id": self.salesman.id}
+            )
         )
         wizard.action_schedule_plan()
         self.assertEqual(len(self.client.activity_ids), 2)

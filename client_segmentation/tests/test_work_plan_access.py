@@ -9,8 +9,12 @@ from .work_plan_common import WorkPlanCase
 class TestWorkPlanAccess(WorkPlanCase):
     def test_salesman_sees_own_plan_activities(self):
         self._enter(self.client)
-        activities = self.env["mail.activity"].with_user(self.salesman).search(
-            [("user_id", "=", self.salesman.id), ("work_plan_run_id", "!=", False)]
+        activities = (
+            self.env["mail.activity"]
+            .with_user(self.salesman)
+            .search(
+                [("user_id", "=", self.salesman.id), ("work_plan_run_id", "!=", False)]
+            )
         )
         self.assertEqual(len(activities), 2)
         self.assertEqual(set(activities.mapped("res_id")), {self.client.id})
