@@ -46,7 +46,7 @@ class ClientWorkPlanRun(models.Model):
         readonly=True,
         ondelete="set null",
         help="Resolved at launch: the client's salesperson, else the trigger's "
-        "fixed user, else the leader of the client's sales team.",
+        "fixed user, else the leader of the salesperson's sales team.",
     )
     entered_on = fields.Date(required=True, readonly=True)
     state = fields.Selection(

@@ -76,9 +76,10 @@ class ClientWorkPlanTrigger(models.Model):
         string="Fixed Responsible",
         check_company=True,
         domain="[('share', '=', False)]",
-        help="For clients without a salesperson. Empty: the leader of the "
-        "client's sales team. Steps with their own default user in the plan "
-        "keep that user.",
+        help="For clients without a salesperson (or whose salesperson left or "
+        "does not work for this company). Empty: the leader of the sales team "
+        "of the client's salesperson. Steps with their own default user in the "
+        "plan keep that user.",
     )
     cancel_on_purchase = fields.Boolean(
         default=True,
@@ -346,8 +347,9 @@ class ClientWorkPlanTrigger(models.Model):
 
     def _responsible_sql(self, company):
         """SQL of the responsible of client ``p``: the client's salesperson,
-        else the trigger's fixed user, else the leader of the client's sales
-        team; only active users allowed in the company."""
+        else the trigger's fixed user, else the leader of the sales team of
+        the client's salesperson (a salesperson who left or may not work for
+        the company); only active internal users allowed in the company."""
         self.ensure_one()
 
         def allowed(user_expr):
@@ -366,22 +368,12 @@ class ClientWorkPlanTrigger(models.Model):
             allowed(SQL("%s", self.user_id.id or None)),
             allowed(
                 SQL(
-                    "(SELECT tm.user_id FROM crm_team tm WHERE tm.id = %s)",
-                    self._client_team_sql(),
+                    """(SELECT tm.user_id FROM res_users su
+                          JOIN crm_team tm ON tm.id = su.sale_team_id
+                         WHERE su.id = p.user_id)"""
                 )
             ),
         )
-
-    @api.model
-    def _client_team_sql(self):
-        """SQL of the sales team of client ``p``: its own (with Sales or CRM,
-        which add the field) else its salesperson's team."""
-        salesperson_team = SQL(
-            "(SELECT su.sale_team_id FROM res_users su WHERE su.id = p.user_id)"
-        )
-        if "team_id" in self.env["res.partner"]._fields:
-            return SQL("COALESCE(p.team_id, %s)", salesperson_team)
-        return salesperson_team
 
     def _launch(self, company, changes, today):
         """Record the entries of the clients entering this trigger's value
