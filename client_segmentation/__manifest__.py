@@ -53,6 +53,7 @@
         ],
         "web.assets_tests": [
             "client_segmentation/static/tests/tours/client_segmentation_tour.js",
+            "client_segmentation/static/tests/tours/client_segmentation_work_plan_tour.js",
         ],
     },
 }

@@ -13,3 +13,4 @@ from . import test_funnel_access
 from . import test_funnel_tour
 from . import test_work_plan
 from . import test_work_plan_access
+from . import test_work_plan_tour
