@@ -109,6 +109,7 @@ fi
 # ------------------------------------------------------------ reuse?
 stamp_inputs() {
     echo "bootstrap=$(cat "$REPO/scripts/bootstrap.sh" "$REPO/scripts/odoo-pins.txt" \
+        "$REPO/package-lock.json" \
         "$REPO/scripts/odoo_requirements.py" \
         "$REPO/scripts/build-constraints.txt" "$REPO/requirements-test.txt" | md5sum)"
     echo "python=$("$BASE_PY" -c 'import sys; print(sys.executable, sys.version)')"
@@ -127,7 +128,8 @@ assert release.version_info[:2] == (18, 0)
 EOF
     )
 }
-if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]] && venv_ok; then
+prettier_ok() { [[ -x "$REPO/node_modules/.bin/prettier" ]]; }
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]] && venv_ok && prettier_ok; then
     log "reusing ${VENV#"$REPO"/} ($((SECONDS - t0))s)"
     echo "$VENV/bin/python"
     exit 0
@@ -170,6 +172,11 @@ fi
 log "pip install the test tooling (requirements-test.txt) ..."
 PIP_CONSTRAINT="$REPO/scripts/build-constraints.txt" pipi -r "$REPO/requirements-test.txt" ||
     die "installing requirements-test.txt failed"
+
+# prettier for the XML and JS (package.json, pinned in package-lock.json)
+bash "$REPO/scripts/system-deps.sh" node
+log "npm ci (prettier and its XML plugin) ..."
+(cd "$REPO" && npm ci --no-audit --no-fund --silent >&2) || die "npm ci failed"
 
 venv_ok || {
     (cd "$REPO" && "$VPY" -c 'import odoo, pytest_odoo, ruff, pylint_odoo, websocket') >&2 || true

@@ -79,7 +79,7 @@ def to_html(rst):
     """static/description/index.html, as Odoo's Apps screen shows it; docutils
     stops on any warning, so a broken fragment fails here."""
     settings = {"report_level": 2, "halt_level": 2, "embed_stylesheet": False}
-    html = publish_string(rst, writer_name="html", settings_overrides=settings)
+    html = publish_string(rst, writer_name="html5", settings_overrides=settings)
     return html.decode()
 
 

@@ -5,6 +5,7 @@
 #   bash scripts/system-deps.sh build     C compiler + libpq headers (psycopg2 builds from source)
 #   bash scripts/system-deps.sh db        PostgreSQL 15 server and client
 #   bash scripts/system-deps.sh browser   Chromium, for Odoo's browser tours
+#   bash scripts/system-deps.sh node      Node.js and npm, for prettier (XML, JS)
 #   bash scripts/system-deps.sh all       all of them
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,9 +23,12 @@ for what in "${@:-all}"; do
     browser | all)
         command -v chromium >/dev/null || command -v chromium-browser >/dev/null ||
             command -v google-chrome >/dev/null || want+=(chromium)
+        ;;&
+    node | all)
+        command -v npm >/dev/null || want+=(nodejs npm)
         ;;
-    build | db) ;;
-    *) die "unknown group '$what' (build, db, browser, all)" ;;
+    build | db | browser) ;;
+    *) die "unknown group '$what' (build, db, browser, node, all)" ;;
     esac
 done
 ((${#want[@]})) || exit 0
