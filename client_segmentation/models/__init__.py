@@ -13,3 +13,4 @@ from . import client_work_plan_trigger
 from . import client_work_plan_run
 from . import mail_activity
 from . import mail_activity_plan_template
+from . import mail_activity_plan

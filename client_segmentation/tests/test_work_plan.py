@@ -303,3 +303,29 @@ class TestWorkPlan(WorkPlanCase):
         )
         wizard.action_schedule_plan()
         self.assertEqual(len(self.client.activity_ids), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestDefaultWorkPlans(WorkPlanCase):
+    def test_default_plans_in_the_administrators_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env.ref("base.user_admin").lang = "ru_RU"
+        Trigger = self.Trigger.sudo().with_context(active_test=False)
+        Plan = self.env["mail.activity.plan"].sudo()
+        xmlids = [
+            "client_segmentation.mail_activity_plan_hot",
+            "client_segmentation.mail_activity_plan_warm",
+            "client_segmentation.mail_activity_plan_sleeping",
+        ]
+        plans = Plan.browse([self.env.ref(xmlid).id for xmlid in xmlids])
+        Trigger.search([("plan_id", "in", plans.ids)]).unlink()
+        plans.unlink()
+        Plan._create_default_work_plans()
+        sleeping = self.env.ref("client_segmentation.mail_activity_plan_sleeping")
+        self.assertEqual(sleeping.name, "Спящий клиент: вернуть")
+        self.assertEqual(len(sleeping.template_ids), 2)
+        self.assertIn("почему", sleeping.template_ids[0].summary)
+        # an existing plan is left alone (edited by a manager, say)
+        sleeping.name = "Our own win-back"
+        Plan._create_default_work_plans()
+        self.assertEqual(sleeping.name, "Our own win-back")
