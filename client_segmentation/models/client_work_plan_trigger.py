@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import pressure
 
@@ -12,11 +13,16 @@ _logger = logging.getLogger(__name__)
 # Activities written per INSERT statement when a run launches plans.
 WORK_PLAN_ACTIVITY_BATCH_SIZE = 50_000
 
+_lt = LazyTranslate(__name__)
+
 DIMENSIONS = [
-    ("recency", "Recency segment"),
-    ("abc", "ABC class"),
-    ("stage", "Funnel stage"),
+    ("recency", _lt("Recency segment")),
+    ("abc", _lt("ABC class")),
+    ("stage", _lt("Funnel stage")),
 ]
+# The buying rhythm ("due to buy again") is a dimension where the client has
+# one: the partner field the engine reports as the ``rhythm`` change.
+RHYTHM_FIELD = "rhythm_state"
 
 
 class ClientWorkPlanTrigger(models.Model):
@@ -40,7 +46,7 @@ class ClientWorkPlanTrigger(models.Model):
         default=lambda self: self.env.company,
     )
     dimension = fields.Selection(
-        selection=DIMENSIONS,
+        selection="_selection_dimension",
         string="When a client enters",
         required=True,
         default="recency",
@@ -52,6 +58,12 @@ class ClientWorkPlanTrigger(models.Model):
     abc_class = fields.Selection(
         selection=[("a", "A"), ("b", "B"), ("c", "C")],
         string="ABC Class",
+    )
+    rhythm_state = fields.Selection(
+        selection=[("due_soon", "Due to buy again"), ("overdue", "Overdue")],
+        string="Buying Rhythm",
+        help="Entering 'due soon' (the usual time to buy again is near) or "
+        "'overdue' by the client's own buying rhythm.",
     )
     funnel_stage_id = fields.Many2one(
         comodel_name="client.funnel.stage",
@@ -100,16 +112,28 @@ class ClientWorkPlanTrigger(models.Model):
         ),
     ]
 
-    @api.depends("dimension", "recency_segment", "abc_class", "funnel_stage_id")
+    @api.model
+    def _selection_dimension(self):
+        dimensions = [(key, self.env._(label)) for key, label in DIMENSIONS]
+        if RHYTHM_FIELD in self.env["res.partner"]._fields:
+            dimensions.append(("rhythm", self.env._("Buying rhythm")))
+        return dimensions
+
+    @api.depends(
+        "dimension", "recency_segment", "abc_class", "funnel_stage_id", "rhythm_state"
+    )
     def _compute_value(self):
         for trigger in self:
             trigger.value = {
                 "recency": trigger.recency_segment or False,
                 "abc": trigger.abc_class or False,
                 "stage": trigger.funnel_stage_id and str(trigger.funnel_stage_id.id),
+                "rhythm": trigger.rhythm_state or False,
             }.get(trigger.dimension) or False
 
-    @api.depends("dimension", "recency_segment", "abc_class", "funnel_stage_id")
+    @api.depends(
+        "dimension", "recency_segment", "abc_class", "funnel_stage_id", "rhythm_state"
+    )
     @api.depends_context("lang")
     def _compute_display_name(self):
         dimensions = dict(self._fields["dimension"]._description_selection(self.env))
@@ -118,6 +142,7 @@ class ClientWorkPlanTrigger(models.Model):
                 "recency": "recency_segment",
                 "abc": "abc_class",
                 "stage": "funnel_stage_id",
+                "rhythm": "rhythm_state",
             }.get(trigger.dimension)
             value = trigger[field] if field else False
             if field and self._fields[field].type == "selection":
@@ -142,7 +167,9 @@ class ClientWorkPlanTrigger(models.Model):
         for trigger in self:
             trigger.run_count = counts.get(trigger, 0)
 
-    @api.constrains("dimension", "recency_segment", "abc_class", "funnel_stage_id")
+    @api.constrains(
+        "dimension", "recency_segment", "abc_class", "funnel_stage_id", "rhythm_state"
+    )
     def _check_value(self):
         labels = dict(self._fields["dimension"]._description_selection(self.env))
         for trigger in self:

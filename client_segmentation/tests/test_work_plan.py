@@ -249,6 +249,18 @@ class TestWorkPlan(WorkPlanCase):
             self.Run.search([("partner_id", "=", other.id)]).trigger_id, stage_trigger
         )
 
+    def test_rhythm_dimension_where_clients_have_a_rhythm(self):
+        dimensions = dict(self.Trigger._selection_dimension())
+        if "rhythm_state" not in self.env["res.partner"]._fields:
+            self.assertNotIn("rhythm", dimensions)
+            return
+        trigger = self.trigger.copy({"dimension": "rhythm", "rhythm_state": "due_soon"})
+        self.assertEqual(trigger.value, "due_soon")
+        self._apply([(self.client, "rhythm", "not_due", "due_soon")])
+        self.assertEqual(
+            self.Run.search([("partner_id", "=", self.client.id)]).trigger_id, trigger
+        )
+
     def test_multi_company_isolation(self):
         company_b = self.company_b
         trigger_b = self.trigger.copy({"company_id": company_b.id, "user_id": False})
