@@ -7,8 +7,8 @@ class MailActivityPlanTemplate(models.Model):
     client_opens_opportunity = fields.Boolean(
         string="Open an Opportunity",
         help="When a work plan trigger launches this plan for a client, open "
-        "one opportunity in the pipeline of the client's sales team (e.g. "
-        "'Reactivate' for a valuable client who fell asleep).",
+        "one opportunity in the pipeline of the sales team of the client's "
+        "salesperson (e.g. 'Reactivate' for a valuable client who fell asleep).",
     )
     client_opportunity_name = fields.Char(
         string="Opportunity Title",
