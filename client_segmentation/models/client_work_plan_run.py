@@ -31,6 +31,7 @@ class ClientWorkPlanRun(models.Model):
         required=True,
         readonly=True,
         index=True,
+        ondelete="cascade",
     )
     partner_id = fields.Many2one(
         comodel_name="res.partner",

@@ -43,6 +43,7 @@ class ClientWorkPlanTrigger(models.Model):
         comodel_name="res.company",
         required=True,
         index=True,
+        ondelete="cascade",
         default=lambda self: self.env.company,
     )
     dimension = fields.Selection(

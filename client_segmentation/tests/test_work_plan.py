@@ -283,6 +283,18 @@ class TestWorkPlan(WorkPlanCase):
             .search([]),
         )
 
+    def test_company_deletion_takes_its_triggers_and_entries(self):
+        company = self.env["res.company"].create({"name": "Short-lived Co"})
+        trigger = self.trigger.copy({"company_id": company.id, "user_id": False})
+        self.salesman.company_ids |= company
+        self._enter(self.client, company=company)
+        run = self.Run.search([("trigger_id", "=", trigger.id)])
+        self.assertTrue(run)
+        self.salesman.company_ids -= company
+        company.unlink()
+        self.assertFalse(trigger.exists())
+        self.assertFalse(run.exists())
+
     def test_default_triggers_for_new_companies(self):
         company = self.env["res.company"].create({"name": "Fresh Co"})
         defaults = self.Trigger.with_context(active_test=False).search(
