@@ -38,6 +38,11 @@ howto() {
 }
 
 command -v "$BASE_PY" >/dev/null 2>&1 || die "python interpreter '$BASE_PY' not found (set PYTHON)"
+# Run from inside this venv (activated, or PYTHON pointing at it): build from the
+# interpreter it was made from, never from itself.
+if [[ "$("$BASE_PY" -c 'import sys; print(sys.prefix)' 2>/dev/null)" == "$VENV" ]]; then
+    BASE_PY="$("$BASE_PY" -c 'import sys; print(sys._base_executable)')"
+fi
 base_ver="$("$BASE_PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
 # ------------------------------------------------------------ where is Odoo?
@@ -112,7 +117,7 @@ stamp_inputs() {
         "$REPO/package-lock.json" \
         "$REPO/scripts/odoo_requirements.py" \
         "$REPO/scripts/build-constraints.txt" "$REPO/requirements-test.txt" | md5sum)"
-    echo "python=$("$BASE_PY" -c 'import sys; print(sys.executable, sys.version)')"
+    echo "python=$("$BASE_PY" -c 'import os, sys; print(os.path.realpath(sys.executable), sys.version)')"
     echo "odoo=$KIND $SRC_ID"
     [[ -n "$SRC_DIR" ]] && echo "requirements=$(md5sum <"$SRC_DIR/requirements.txt")"
     [[ $KIND == own ]] && echo "paths=$(echo "$own_paths" | md5sum)"

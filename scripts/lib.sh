@@ -45,8 +45,6 @@ use_venv() {
     py="$(bash "$REPO/scripts/bootstrap.sh")" || exit 1
     PY="$py"
     export CS_PY="$py"
-    PATH="$(dirname "$py"):$PATH"
-    export PATH
 }
 
 # Run the Odoo CLI of the importable package with the same interpreter.
