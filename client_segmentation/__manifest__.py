@@ -2,7 +2,7 @@
     "name": "Client Segmentation",
     "summary": "ABC value and recency segments of clients, computed from what "
     "they really bought",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/client-segmentation/client_segmentation",
     "author": "client_segmentation developers",
@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/client_key_date_security.xml",
         "security/client_segment_state_security.xml",
+        "security/client_company_shared_security.xml",
         "security/client_work_plan_security.xml",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
@@ -37,6 +38,7 @@
         "views/client_work_plan_trigger_views.xml",
         "views/client_work_plan_run_views.xml",
         "views/res_config_settings_views.xml",
+        "views/client_segmentation_settings_views.xml",
         "wizards/client_refusal_wizard_views.xml",
         "views/client_segmentation_menus.xml",
         "views/client_card_menus.xml",
@@ -46,6 +48,7 @@
         "demo/client_card_demo.xml",
         "demo/res_partner_funnel_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "client_segmentation/static/src/views/client_board_kanban.js",

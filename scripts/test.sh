@@ -17,6 +17,8 @@
 #              and together, pass their tests (tag client_segmentation_glue) and
 #              uninstall cleanly, alone and together
 #   checklog   no WARNING/ERROR/CRITICAL record in any Odoo log above
+#   uninstall  scripts/test-uninstall.sh: uninstall, reinstall and the upgrade
+#              from 18.0.1.0.0 in throw-away databases (its own log check)
 # A failing or skipped test fails its tier, and any failed tier fails the run.
 # One line per tier, then `tests: N passed, F failed, S skipped` over all tiers.
 #
@@ -243,6 +245,14 @@ if "$PY" "$REPO/scripts/logtool.py" checklog "$REPO/scripts/checklog-ignore.txt"
 else
     tier checklog 0 1 0 $((SECONDS - t)) "see above"
 fi
+
+# ---------------------------------------------------------------- uninstall
+section "uninstall: scripts/test-uninstall.sh (log: $LOGDIR/uninstall.log)"
+t=$SECONDS rc=0
+bash "$REPO/scripts/test-uninstall.sh" >"$LOGDIR/uninstall.log" 2>&1 || rc=$?
+grep -E "FAILED|^uninstall: " "$LOGDIR/uninstall.log" || true
+read -r p f <<<"$(sed -n 's/^uninstall: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOGDIR/uninstall.log")"
+tier uninstall "${p:-0}" "${f:-1}" 0 $((SECONDS - t)) "$( ((rc)) && echo "FAIL rc=$rc")"
 
 # ---------------------------------------------------------------- summary
 section "summary (logs: $LOGDIR, $((SECONDS - T0))s in all)"

@@ -4,22 +4,31 @@ The addon package imports Odoo in its ``__init__``, so the tool modules are
 loaded by path instead of through ``import client_segmentation``.
 """
 
+import importlib
 import importlib.util
 import pathlib
+import sys
 
 import pytest
 
 TOOLS = pathlib.Path(__file__).resolve().parent.parent / "client_segmentation" / "tools"
 
 
+PACKAGE = "client_segmentation_tools"
+
+
 def load_tool(name):
-    """Import ``client_segmentation/tools/<name>.py`` without the addon."""
-    spec = importlib.util.spec_from_file_location(
-        f"client_segmentation_tools_{name}", TOOLS / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """Import ``client_segmentation/tools/<name>.py`` without the addon: the
+    tools folder is loaded as a package of its own, so that the tools import
+    each other."""
+    if PACKAGE not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            PACKAGE, TOOLS / "__init__.py", submodule_search_locations=[str(TOOLS)]
+        )
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[PACKAGE] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"{PACKAGE}.{name}")
 
 
 @pytest.fixture(scope="session")

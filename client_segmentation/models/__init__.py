@@ -1,5 +1,7 @@
+from . import client_company_shared_mixin
 from . import res_company
 from . import res_config_settings
+from . import client_segmentation_settings
 from . import res_partner
 from . import client_segment_state
 from . import client_channel

@@ -1,13 +1,19 @@
+import re
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import funnel
 
 TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+# The stage colour goes into a style attribute of the boards: only a plain
+# #rrggbb colour (what the colour widget writes) may reach it.
+COLOR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 class ClientFunnelStage(models.Model):
     _name = "client.funnel.stage"
+    _inherit = ["client.company.shared.mixin"]
     _description = "Client Funnel Stage"
     _order = "sequence, id"
 
@@ -17,7 +23,7 @@ class ClientFunnelStage(models.Model):
     color = fields.Char(
         string="Colour",
         default="#FFFFFF",
-        help="Colour of the stage on the client cards (HTML colour).",
+        help="Colour of the stage on the client cards, as #rrggbb.",
     )
     fold = fields.Boolean(
         string="Folded in Board",
@@ -61,6 +67,31 @@ class ClientFunnelStage(models.Model):
             "Only one stage can be set automatically by each rule.",
         ),
     ]
+
+    @api.constrains("color")
+    def _check_color(self):
+        for stage in self:
+            if stage.color and not COLOR_PATTERN.fullmatch(stage.color):
+                raise ValidationError(
+                    self.env._(
+                        "%(stage)s: the colour must be written #rrggbb, e.g. "
+                        "#43A047 (got %(color)s).",
+                        stage=stage.name,
+                        color=stage.color,
+                    )
+                )
+
+    @api.constrains("auto_rule", "company_id")
+    def _check_automatic_stage_shared(self):
+        for stage in self:
+            if stage.auto_rule and stage.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(stage)s is set automatically by the recompute of every "
+                        "company: it cannot belong to one company.",
+                        stage=stage.name,
+                    )
+                )
 
     @api.depends("auto_rule")
     def _compute_is_automatic(self):

@@ -1,8 +1,8 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, plaintext2html
 
 from ..tools import key_dates
 
@@ -10,6 +10,9 @@ _logger = logging.getLogger(__name__)
 
 # Activities created per mail.activity create() call of the reminder job.
 REMINDER_BATCH_SIZE = 1000
+# Kept by the reminder job alone (it writes them in SQL or through the stored
+# compute); nobody sets them by hand, not even an administrator.
+BOOKKEEPING_FIELDS = ("next_occurrence", "last_reminded_occurrence")
 
 
 class ClientKeyDate(models.Model):
@@ -48,6 +51,8 @@ class ClientKeyDate(models.Model):
         comodel_name="client.key.date.type",
         string="Occasion",
         required=True,
+        domain="['|', ('company_id', '=', False), "
+        "('company_id', '=', current_company_id)]",
         ondelete="restrict",
     )
     type_category = fields.Selection(related="type_id.category")
@@ -162,14 +167,30 @@ class ClientKeyDate(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_bookkeeping_not_written(
+                [name for name, value in vals.items() if value]
+            )
             if not vals.get("date"):
                 self._raise_missing_date(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_bookkeeping_not_written(vals)
         if "date" in vals and not vals["date"]:
             self._raise_missing_date(vals)
         return super().write(vals)
+
+    @api.model
+    def _check_bookkeeping_not_written(self, names):
+        written = [name for name in BOOKKEEPING_FIELDS if name in names]
+        if written:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a key date are kept by the reminder job and "
+                    "cannot be set by hand.",
+                    fields=", ".join(self._fields[name].string for name in written),
+                )
+            )
 
     def _raise_missing_date(self, vals):
         key_date_type = self.env["client.key.date.type"].browse(
@@ -312,7 +333,8 @@ class ClientKeyDate(models.Model):
                         person=key_date.partner_id.name,
                         occasion=occasion,
                     ),
-                    "note": key_date.notes or False,
+                    # plain-text notes: escaped into the HTML of the activity
+                    "note": plaintext2html(key_date.notes) if key_date.notes else False,
                 }
             )
         return values

@@ -6,6 +6,7 @@ from ..tools import key_dates
 
 class ClientKeyDateType(models.Model):
     _name = "client.key.date.type"
+    _inherit = ["client.company.shared.mixin"]
     _description = "Client Key Date Type"
     _order = "sequence, id"
 

@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class ClientRefusalReason(models.Model):
     _name = "client.refusal.reason"
+    _inherit = ["client.company.shared.mixin"]
     _description = "Client Refusal Reason"
     _order = "sequence, id"
 

@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class ClientType(models.Model):
     _name = "client.type"
+    _inherit = ["client.company.shared.mixin"]
     _description = "Client Typology"
     _order = "sequence, id"
 

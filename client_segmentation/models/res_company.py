@@ -1,7 +1,26 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import funnel, pressure, segmentation
+from ..tools import pressure, settings
+
+# Company fields that make the segmentation settings, validated together.
+SEGMENT_SETTINGS_FIELDS = (
+    "segment_abc_a_share",
+    "segment_abc_b_share",
+    "segment_window_months",
+    "segment_recency_hot_days",
+    "segment_recency_warm_days",
+    "segment_frequency_regular_min",
+    "segment_funnel_platinum_purchases",
+    "segment_funnel_long_purchases",
+    "segment_funnel_long_months",
+)
+# Every company setting of the addon that the settings forms write.
+SEGMENT_SETTINGS_EDITABLE = (
+    *SEGMENT_SETTINGS_FIELDS,
+    "segment_revenue_source",
+    "key_date_responsible_user_id",
+)
 
 
 class ResCompany(models.Model):
@@ -59,60 +78,6 @@ class ResCompany(models.Model):
         copy=False,
     )
 
-    @api.constrains("segment_abc_a_share", "segment_abc_b_share")
-    def _check_segment_abc_shares(self):
-        for company in self:
-            try:
-                segmentation.check_abc_shares(
-                    company.segment_abc_a_share, company.segment_abc_b_share
-                )
-            except segmentation.SettingsError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the shares of classes A and B must both be "
-                        "above 0 %% and add up to less than 100 %%, so that class "
-                        "C keeps a share (A: %(a)s %%, B: %(b)s %%).",
-                        company=company.name,
-                        a=company.segment_abc_a_share,
-                        b=company.segment_abc_b_share,
-                    )
-                ) from error
-
-    @api.constrains("segment_recency_hot_days", "segment_recency_warm_days")
-    def _check_segment_recency_thresholds(self):
-        for company in self:
-            try:
-                segmentation.check_recency_thresholds(
-                    company.segment_recency_hot_days,
-                    company.segment_recency_warm_days,
-                )
-            except segmentation.SettingsError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the recency thresholds must be at least 1 "
-                        "day and 'hot' must be shorter than 'warm' (hot: %(hot)s "
-                        "days, warm: %(warm)s days).",
-                        company=company.name,
-                        hot=company.segment_recency_hot_days,
-                        warm=company.segment_recency_warm_days,
-                    )
-                ) from error
-
-    @api.constrains("segment_window_months")
-    def _check_segment_window_months(self):
-        for company in self:
-            try:
-                segmentation.check_window_months(company.segment_window_months)
-            except segmentation.SettingsError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the ABC window must be 0 (all time) or a "
-                        "positive number of months (got %(months)s).",
-                        company=company.name,
-                        months=company.segment_window_months,
-                    )
-                ) from error
-
     @api.constrains("segment_revenue_source")
     def _check_segment_revenue_source(self):
         if "sale.order" in self.env:
@@ -142,24 +107,6 @@ class ResCompany(models.Model):
         help="Receives the key date reminders of clients without salesperson.",
     )
 
-    @api.constrains("segment_frequency_regular_min")
-    def _check_segment_frequency_regular_min(self):
-        for company in self:
-            try:
-                segmentation.check_frequency_threshold(
-                    company.segment_frequency_regular_min
-                )
-            except segmentation.SettingsError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: a regular client needs at least 2 purchases "
-                        "in the window, one purchase being a one-off (got "
-                        "%(count)s).",
-                        company=company.name,
-                        count=company.segment_frequency_regular_min,
-                    )
-                ) from error
-
     # --- Funnel colour stages (issue #4) -------------------------------------
     segment_funnel_platinum_purchases = fields.Integer(
         string="Platinum From (purchases)",
@@ -181,32 +128,43 @@ class ResCompany(models.Model):
         "cooperation; 0: the number of purchases alone decides.",
     )
 
-    @api.constrains(
-        "segment_funnel_platinum_purchases",
-        "segment_funnel_long_purchases",
-        "segment_funnel_long_months",
-    )
-    def _check_segment_funnel_thresholds(self):
+    @api.constrains(*SEGMENT_SETTINGS_FIELDS)
+    def _check_segment_settings(self):
+        """The settings of each company, checked as a whole once written, so
+        that values changed together are judged together."""
         for company in self:
-            try:
-                funnel.check_thresholds(
-                    company.segment_funnel_platinum_purchases,
-                    company.segment_funnel_long_purchases,
-                    company.segment_funnel_long_months,
+            company._segment_settings_check(
+                {name: company[name] for name in SEGMENT_SETTINGS_FIELDS}
+            )
+
+    def _segment_settings_check(self, values):
+        """Raise a ValidationError naming the field for the first invalid
+        value of ``values``: the one translation of the settings rules."""
+        self.ensure_one()
+        try:
+            settings.check_settings(values)
+        except settings.SettingsError as error:
+            field = self._fields[error.field]._description_string(self.env)
+            raise ValidationError(
+                self.env._(
+                    "%(company)s, %(field)s: %(problem)s",
+                    company=self.name,
+                    field=field,
+                    problem=self.env._(error.message, **error.params),
                 )
-            except funnel.SettingsError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: platinum and a long cooperation need at "
-                        "least 2 purchases and the cooperation duration cannot "
-                        "be negative (platinum: %(platinum)s, long cooperation: "
-                        "%(long)s purchases over %(months)s months).",
-                        company=company.name,
-                        platinum=company.segment_funnel_platinum_purchases,
-                        long=company.segment_funnel_long_purchases,
-                        months=company.segment_funnel_long_months,
-                    )
-                ) from error
+            ) from error
+
+    def _segment_settings_write(self, values):
+        """Write the segmentation settings ``values`` in one write, so that
+        the combination is validated, not each value against the old ones."""
+        self.ensure_one()
+        unknown = set(values) - set(SEGMENT_SETTINGS_EDITABLE)
+        if unknown:
+            raise ValidationError(
+                self.env._("Not a segmentation setting: %s", ", ".join(sorted(unknown)))
+            )
+        if values:
+            self.write(values)
 
     # --- Work plans: contact pressure ----------------------------------------
     work_plan_pressure_touches = fields.Integer(

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .res_company import SEGMENT_SETTINGS_EDITABLE
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -30,6 +32,20 @@ class ResConfigSettings(models.TransientModel):
     segment_sale_installed = fields.Boolean(
         compute="_compute_segment_sale_installed",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Write the segmentation settings of a save in one company write:
+        related fields would write them one by one, each checked against the
+        old values of the others (A 85 % refused while B is still 20 %)."""
+        company_values = [
+            {name: vals.pop(name) for name in SEGMENT_SETTINGS_EDITABLE if name in vals}
+            for vals in vals_list
+        ]
+        records = super().create(vals_list)
+        for record, values in zip(records, company_values, strict=True):
+            record.company_id._segment_settings_write(values)
+        return records
 
     @api.depends("segment_abc_a_share", "segment_abc_b_share")
     def _compute_segment_abc_c_share(self):

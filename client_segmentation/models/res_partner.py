@@ -34,7 +34,28 @@ SEGMENT_FIELDS = (
 
 # Funnel: written by the engine (and after stage changes) in SQL, never by users.
 FUNNEL_COMPUTED_FIELDS = ("temperature",)
+# Sales work on a client: readable by every internal user, written only by
+# salespeople (and the addon's own engine, which writes in SQL).
+SALES_WRITABLE_FIELDS = (
+    "funnel_stage_id",
+    "funnel_stage_locked",
+    "refusal_reason_id",
+    "temperature_override",
+    "client_type_id",
+)
 TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
+# Set by the partner merge: the merge copies every stored field of the
+# duplicates, but the addon's engine and sales fields are carried over by
+# _client_merge_apply() (and the next recompute), never copied blindly.
+MERGE_CONTEXT_KEY = "client_segmentation_merge"
+# Plain-text notes of the client card: on a merge the survivor keeps them all.
+CARD_NOTE_FIELDS = ("client_needs", "gift_preferences", "relationship_notes")
+
+# Stages, types and reasons a client of the current company can take: the
+# company's own and the shared ones (client.company.shared.mixin).
+COMPANY_SHARED_DOMAIN = (
+    "['|', ('company_id', '=', False), ('company_id', '=', current_company_id)]"
+)
 
 
 class ResPartner(models.Model):
@@ -47,6 +68,7 @@ class ResPartner(models.Model):
         group_expand=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
         help="Value of the client by its share of the revenue in the ABC window "
         "(A: the most valuable). Empty: no revenue in the window.",
     )
@@ -62,6 +84,7 @@ class ResPartner(models.Model):
         group_expand=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
         help="How fresh the last purchase is: hot, warm or sleeping by the "
         "thresholds of the company's settings.",
     )
@@ -71,6 +94,7 @@ class ResPartner(models.Model):
         readonly=True,
         index=False,
         digits="Account",
+        groups="base.group_user",
         help="Untaxed revenue, net of credit notes, in the ABC window, in the "
         "company currency.",
     )
@@ -80,12 +104,14 @@ class ResPartner(models.Model):
         readonly=True,
         index=False,
         digits="Account",
+        groups="base.group_user",
     )
     segment_purchase_count = fields.Integer(
         string="Purchases",
         company_dependent=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
         help="Number of purchases (credit notes are not purchases).",
     )
     segment_purchase_average = fields.Float(
@@ -94,6 +120,7 @@ class ResPartner(models.Model):
         readonly=True,
         index=False,
         digits="Account",
+        groups="base.group_user",
         help="Lifetime revenue divided by the number of purchases.",
     )
     segment_first_purchase_date = fields.Date(
@@ -101,32 +128,38 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
     )
     segment_last_purchase_date = fields.Date(
         string="Last Purchase",
         company_dependent=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
     )
     segment_rank = fields.Integer(
         string="ABC Rank",
         compute="_compute_segment_rank",
+        groups="sales_team.group_sale_salesman",
         help="Position of the client in the ABC ranking of the last recompute.",
     )
     segment_cumulative_share = fields.Float(
         string="Cumulative Share Before (%)",
         compute="_compute_segment_rank",
         digits=(16, 2),
+        groups="sales_team.group_sale_salesman",
         help="Share of the revenue of all clients ranked before this one; it "
         "decides the ABC class.",
     )
     segment_computed_at = fields.Datetime(
         string="Segments Computed On",
         compute="_compute_segment_computed_at",
+        groups="base.group_user",
     )
     segment_currency_id = fields.Many2one(
         comodel_name="res.currency",
         compute="_compute_segment_computed_at",
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------------
@@ -138,27 +171,33 @@ class ResPartner(models.Model):
         comodel_name="client.channel",
         tracking=True,
         index="btree_not_null",
+        groups="base.group_user",
         help="How this client or contact person prefers to be reached.",
     )
     call_time_from = fields.Float(
         string="Call From",
+        groups="base.group_user",
         help="Start of the convenient time to call, in the contact's time zone.",
     )
     call_time_to = fields.Float(
         string="Call Until",
+        groups="base.group_user",
         help="End of the convenient time to call, in the contact's time zone.",
     )
     working_hours = fields.Char(
+        groups="base.group_user",
         help="Working hours of the organisation, e.g. Mon-Fri 9:00-18:00.",
     )
     is_decision_maker = fields.Boolean(
         string="Decision Maker",
         tracking=True,
+        groups="base.group_user",
         help="This contact person decides on purchases.",
     )
     decision_maker_known = fields.Boolean(
         compute="_compute_decision_maker_known",
         search="_search_decision_maker_known",
+        groups="base.group_user",
         help="The client itself or one of its active contact persons is flagged "
         "as decision maker.",
     )
@@ -167,6 +206,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
         help="Purchases in the segmentation window: one is a one-off, from the "
         "company's threshold on the client is regular, in between rare. Empty: "
         "no purchase in the window. Computed with the segments.",
@@ -174,6 +214,7 @@ class ResPartner(models.Model):
     current_order_stage = fields.Char(
         string="Current Order",
         compute="_compute_current_order_stage",
+        groups="base.group_user",
         help="Latest open quotation or sales order and its state (with Sales), "
         "otherwise the latest customer invoice and its payment state.",
     )
@@ -181,16 +222,19 @@ class ResPartner(models.Model):
         comodel_name="product.category",
         string="Buys Most",
         compute="_compute_purchase_preferences",
+        groups="base.group_user",
         help="Product categories with the highest invoiced revenue.",
     )
     usual_payment_term_id = fields.Many2one(
         comodel_name="account.payment.term",
         string="Usual Payment Terms",
         compute="_compute_purchase_preferences",
+        groups="base.group_user",
         help="Payment terms of most of the client's invoices.",
     )
     client_needs = fields.Text(
         string="Needs and Pains",
+        groups="base.group_user",
         help="Qualifying information: what the client needs, what hurts.",
     )
     interest_tag_ids = fields.Many2many(
@@ -199,25 +243,30 @@ class ResPartner(models.Model):
         column1="partner_id",
         column2="tag_id",
         string="Interests and Hobbies",
+        groups="base.group_user",
     )
-    gift_preferences = fields.Text()
+    gift_preferences = fields.Text(groups="base.group_user")
     relationship_notes = fields.Text(
         string="Informal Notes",
+        groups="base.group_user",
         help="Facts not tied to a deal that matter for a long relationship.",
     )
     key_date_ids = fields.One2many(
         comodel_name="client.key.date",
         inverse_name="partner_id",
         string="Key Dates",
+        groups="sales_team.group_sale_salesman",
     )
     next_key_date = fields.Date(
         compute="_compute_next_key_date",
+        groups="sales_team.group_sale_salesman",
         help="Next occurrence among the key dates of this partner and of its "
         "contact persons.",
     )
     next_key_date_name = fields.Char(
         string="Next Key Date For",
         compute="_compute_next_key_date",
+        groups="sales_team.group_sale_salesman",
     )
 
     # ------------------------------------------------------------------
@@ -231,21 +280,29 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         ondelete="restrict",
+        domain=COMPANY_SHARED_DOMAIN,
         group_expand="_read_group_funnel_stage_ids",
+        groups="base.group_user",
         help="Colour stage of the client in the sales funnel. Automatic stages "
         "follow the purchases at each segment recompute; manual ones are set "
         "by the salesperson.",
     )
-    funnel_stage_color = fields.Char(related="funnel_stage_id.color")
-    funnel_stage_is_automatic = fields.Boolean(related="funnel_stage_id.is_automatic")
+    funnel_stage_color = fields.Char(
+        related="funnel_stage_id.color", groups="base.group_user"
+    )
+    funnel_stage_is_automatic = fields.Boolean(
+        related="funnel_stage_id.is_automatic", groups="base.group_user"
+    )
     funnel_stage_requires_reason = fields.Boolean(
-        related="funnel_stage_id.requires_reason"
+        related="funnel_stage_id.requires_reason",
+        groups="base.group_user",
     )
     funnel_stage_locked = fields.Boolean(
         string="Stage Locked",
         company_dependent=True,
         tracking=True,
         copy=False,
+        groups="base.group_user",
         help="Keep the stage chosen by hand: the segment recompute leaves it "
         "alone, and automatic stages can be set by hand.",
     )
@@ -255,6 +312,8 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         ondelete="restrict",
+        domain=COMPANY_SHARED_DOMAIN,
+        groups="base.group_user",
         help="Why the client refused or stopped; asked when entering a red stage.",
     )
     client_type_id = fields.Many2one(
@@ -264,7 +323,9 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         ondelete="restrict",
+        domain=COMPANY_SHARED_DOMAIN,
         group_expand="_read_group_client_type_ids",
+        groups="base.group_user",
         help="Behaviour model of the client, learnt in conversation.",
     )
     temperature = fields.Selection(
@@ -273,6 +334,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         group_expand=True,
+        groups="base.group_user",
         help="Hot, warm or cold: from the recency of the purchases for buyers "
         "(sleeping is cold), from the funnel stage for the others, unless "
         "overridden.",
@@ -283,6 +345,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         tracking=True,
         copy=False,
+        groups="base.group_user",
         help="Replaces the computed temperature of the client.",
     )
 
@@ -580,6 +643,9 @@ class ResPartner(models.Model):
                 vals.pop(name, None)
             if fallback_stage and vals.get("funnel_stage_id") == fallback_stage.id:
                 del vals["funnel_stage_id"]
+            self._check_sales_fields_access(
+                [name for name, value in vals.items() if value]
+            )
             if vals.get("funnel_stage_id"):
                 self.browse()._funnel_check_stage_entry(vals)
         partners = super().create(vals_list)
@@ -591,6 +657,17 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if self.env.context.get(MERGE_CONTEXT_KEY):
+            vals = {
+                name: value
+                for name, value in vals.items()
+                if name
+                not in SEGMENT_FIELDS
+                + FUNNEL_COMPUTED_FIELDS
+                + SALES_WRITABLE_FIELDS
+                + CARD_NOTE_FIELDS
+            }
+        self._check_sales_fields_access(vals)
         self._check_segment_fields_not_written(vals)
         self._check_funnel_computed_fields_not_written(vals)
         if "funnel_stage_id" in vals:
@@ -599,6 +676,22 @@ class ResPartner(models.Model):
         if {"funnel_stage_id", "temperature_override"} & set(vals):
             self._funnel_update(self.env.company, assign_stages=False)
         return result
+
+    @api.model
+    def _check_sales_fields_access(self, names):
+        """Only salespeople place clients in the funnel or type them."""
+        written = [name for name in SALES_WRITABLE_FIELDS if name in names]
+        if (
+            written
+            and not self.env.su
+            and not self.env.user.has_group("sales_team.group_sale_salesman")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only salespeople can change %(fields)s of a client.",
+                    fields=", ".join(self._fields[name].string for name in written),
+                )
+            )
 
     @api.model
     def _check_segment_fields_not_written(self, vals):
@@ -611,6 +704,70 @@ class ResPartner(models.Model):
                     fields=", ".join(self._fields[name].string for name in written),
                 )
             )
+
+    def _client_merge_prepare(self, duplicates):
+        """What the survivor ``self`` of a partner merge keeps of the
+        duplicates, read before the merge: every distinct note, and per
+        company the funnel stage, typology and temperature set by hand on the
+        survivor, or else on a duplicate (a locked stage first). Automatic
+        stages and segments follow from the merged history at the next
+        recompute."""
+        self.ensure_one()
+        # sudo: the merge is checked by core (partner managers); it must see
+        # the sales data of every company to carry it over.
+        partners = (self | duplicates).sudo()
+        kept = {
+            "notes": {
+                name: "\n\n".join(dict.fromkeys(p[name] for p in partners if p[name]))
+                for name in CARD_NOTE_FIELDS
+            },
+            "companies": {},
+        }
+        for company in self.env["res.company"].sudo().search([]):
+            ordered = partners.with_company(company).sorted(
+                lambda p: (p.id != self.id, not p.funnel_stage_locked)
+            )
+            values = {}
+            for partner in ordered:
+                stage = partner.funnel_stage_id
+                if (
+                    "funnel_stage_id" not in values
+                    and stage
+                    and (partner.funnel_stage_locked or not stage.is_automatic)
+                ):
+                    values["funnel_stage_id"] = stage.id
+                    values["funnel_stage_locked"] = partner.funnel_stage_locked
+                    values["refusal_reason_id"] = partner.refusal_reason_id.id
+                for name in ("client_type_id", "temperature_override"):
+                    if name not in values and partner[name]:
+                        values[name] = partner._fields[name].convert_to_write(
+                            partner[name], partner
+                        )
+            kept["companies"][company] = values
+        return kept
+
+    def _client_merge_apply(self, kept):
+        """Write what :meth:`_client_merge_prepare` kept on the survivor and
+        forget its segment state, so that the next recompute classifies it
+        from the merged history."""
+        self.ensure_one()
+        # sudo: see _client_merge_prepare; the values come from the merged
+        # partners, not from the user.
+        survivor = self.sudo().with_context(**{MERGE_CONTEXT_KEY: False})
+        survivor.write({name: note or False for name, note in kept["notes"].items()})
+        for company, values in kept["companies"].items():
+            partner = survivor.with_company(company)
+            changed = {
+                name: value
+                for name, value in values.items()
+                if partner._fields[name].convert_to_write(partner[name], partner)
+                != value
+            }
+            if changed:
+                partner.write(changed)
+        self.env["client.segment.state"].sudo().search(
+            [("partner_id", "=", self.id)]
+        ).unlink()
 
     def action_recompute_segments(self):
         """Recompute the segments of the current companies (server action,
@@ -1022,11 +1179,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _read_group_funnel_stage_ids(self, stages, domain):
-        return stages.search([])
+        return stages._for_company(self.env.company)
 
     @api.model
     def _read_group_client_type_ids(self, types, domain):
-        return types.search([])
+        return types._for_company(self.env.company)
 
     @api.model
     def _check_funnel_computed_fields_not_written(self, vals):

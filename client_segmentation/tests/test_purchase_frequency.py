@@ -106,7 +106,7 @@ class TestPurchaseFrequency(AssertValidationMixin, AccountTestInvoicingCommon):
 
     def test_frequency_threshold_validation(self):
         for value in (1, 0, -2):
-            with self._assert_validation("at least 2 purchases"):
+            with self._assert_validation("Regular From.*from 2 to"):
                 self.company.segment_frequency_regular_min = value
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.segment_frequency_regular_min, 3)

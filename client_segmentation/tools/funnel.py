@@ -31,14 +31,12 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from .settings import SettingsError, check_settings  # noqa: F401
+
 RULES = ("white", "grey", "gold", "platinum", "red_gold", "platinum_red")
 PURCHASE_RULES = ("gold", "platinum", "red_gold", "platinum_red")
 TEMPERATURES = ("cold", "warm", "hot")
 KEEP = None  # next_stage_rule(): leave the current stage as it is
-
-
-class SettingsError(ValueError):
-    """Invalid funnel settings; the message names the problem."""
 
 
 def check_thresholds(platinum_purchases, long_purchases, long_months):
@@ -48,12 +46,13 @@ def check_thresholds(platinum_purchases, long_purchases, long_months):
     at least 2 purchases and 0 or more months (0: the number of purchases
     alone decides).
     """
-    if platinum_purchases is None or platinum_purchases < 2:
-        raise SettingsError("Platinum needs at least 2 purchases.")
-    if long_purchases is None or long_purchases < 2:
-        raise SettingsError("A long cooperation needs at least 2 purchases.")
-    if long_months is None or long_months < 0:
-        raise SettingsError("The long cooperation duration cannot be negative.")
+    check_settings(
+        {
+            "segment_funnel_platinum_purchases": platinum_purchases,
+            "segment_funnel_long_purchases": long_purchases,
+            "segment_funnel_long_months": long_months,
+        }
+    )
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

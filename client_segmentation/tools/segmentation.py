@@ -25,45 +25,27 @@ from decimal import Decimal
 from itertools import pairwise
 from operator import itemgetter
 
+from .settings import SettingsError, check_settings  # noqa: F401
+
 ABC_CLASSES = ("a", "b", "c")
 RECENCY_SEGMENTS = ("hot", "warm", "sleeping", "none")
 
 
-class SettingsError(ValueError):
-    """Invalid segmentation settings; the message names the problem."""
-
-
 def check_abc_shares(a_share, b_share):
     """Raise :class:`SettingsError` unless 0 < A, 0 < B and A + B < 100."""
-    if a_share is None or a_share <= 0:
-        raise SettingsError("The share of class A must be greater than 0 %.")
-    if b_share is None or b_share <= 0:
-        raise SettingsError("The share of class B must be greater than 0 %.")
-    if a_share + b_share >= 100:
-        raise SettingsError(
-            "The shares of classes A and B must add up to less than 100 %, "
-            "so that class C keeps a share."
-        )
+    check_settings({"segment_abc_a_share": a_share, "segment_abc_b_share": b_share})
 
 
 def check_recency_thresholds(hot_days, warm_days):
     """Raise :class:`SettingsError` unless 0 < hot < warm."""
-    if hot_days is None or hot_days <= 0:
-        raise SettingsError("The 'hot' threshold must be at least 1 day.")
-    if warm_days is None or warm_days <= 0:
-        raise SettingsError("The 'warm' threshold must be at least 1 day.")
-    if hot_days >= warm_days:
-        raise SettingsError(
-            "The 'hot' threshold must be shorter than the 'warm' threshold."
-        )
+    check_settings(
+        {"segment_recency_hot_days": hot_days, "segment_recency_warm_days": warm_days}
+    )
 
 
 def check_window_months(months):
-    """Raise :class:`SettingsError` for a negative window (0 means all time)."""
-    if months is None or months < 0:
-        raise SettingsError(
-            "The ABC window must be 0 (all time) or a positive number of months."
-        )
+    """Raise :class:`SettingsError` for a window out of bounds (0: all time)."""
+    check_settings({"segment_window_months": months})
 
 
 def rank_order(revenues: Iterable[tuple[int, Decimal]]):
@@ -209,11 +191,7 @@ def check_frequency_threshold(regular_min):
 
     One purchase is one-off by definition, so 'regular' starts at two or more.
     """
-    if regular_min is None or regular_min < 2:
-        raise SettingsError(
-            "A regular client needs at least 2 purchases in the window "
-            "(1 purchase is a one-off)."
-        )
+    check_settings({"segment_frequency_regular_min": regular_min})
 
 
 def purchase_frequency(purchase_count, regular_min):

@@ -1,1 +1,2 @@
 from . import client_refusal_wizard
+from . import base_partner_merge

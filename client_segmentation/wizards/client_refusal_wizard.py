@@ -14,11 +14,14 @@ class ClientRefusalWizard(models.TransientModel):
     stage_id = fields.Many2one(
         comodel_name="client.funnel.stage",
         required=True,
-        domain=[("requires_reason", "=", True)],
+        domain="[('requires_reason', '=', True), '|', ('company_id', '=', False), "
+        "('company_id', '=', current_company_id)]",
     )
     refusal_reason_id = fields.Many2one(
         comodel_name="client.refusal.reason",
         required=True,
+        domain="['|', ('company_id', '=', False), "
+        "('company_id', '=', current_company_id)]",
     )
 
     def action_apply(self):
