@@ -20,6 +20,8 @@ SEGMENT_SETTINGS_EDITABLE = (
     *SEGMENT_SETTINGS_FIELDS,
     "segment_revenue_source",
     "key_date_responsible_user_id",
+    "work_plan_pressure_touches",
+    "work_plan_pressure_days",
 )
 
 

@@ -116,3 +116,19 @@ class TestWorkPlanAccess(WorkPlanCase):
             self.Trigger.create(
                 {"dimension": "abc", "abc_class": "b", "plan_id": empty.id}
             )
+
+    def test_sales_manager_sets_the_contact_pressure(self):
+        Settings = self.env["client.segmentation.settings"].with_user(
+            self.sales_manager
+        )
+        Settings.create(
+            {"work_plan_pressure_touches": 2, "work_plan_pressure_days": 14}
+        )
+        self.assertEqual(self.company.work_plan_pressure_touches, 2)
+        self.assertEqual(self.company.work_plan_pressure_days, 14)
+        with self._assert_validation("Touches Allowed: 0"):
+            Settings.create({"work_plan_pressure_touches": 0})
+        with self.assertRaises(AccessError):
+            self.env["client.segmentation.settings"].with_user(self.salesman).create(
+                {"work_plan_pressure_days": 1}
+            )
