@@ -16,6 +16,11 @@ WORK_PLAN_ACTIVITY_TYPES = (
 
 def uninstall_hook(env):
     env["client.key.date"].sudo().with_context(active_test=False).search([]).unlink()
+    # The work plan triggers restrict the deletion of the shipped plans,
+    # which the uninstall removes before dropping the triggers' table.
+    env["client.work.plan.trigger"].sudo().with_context(active_test=False).search(
+        []
+    ).unlink()
     type_ids = [
         activity_type.id
         for xmlid in REMINDER_ACTIVITY_TYPES + WORK_PLAN_ACTIVITY_TYPES
