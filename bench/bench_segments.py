@@ -4,9 +4,15 @@ For each size N it copies a template database that has the module installed
 (no demo data), seeds N commercial partners and 5N posted customer documents
 (one in twenty a credit note) directly in SQL, then prints one table row:
 
-- first: the module's first full run (``_segment_recompute``) on that data;
-- rerun: a second run after ~1 % of the partners got a new invoice today;
-- floor: the bare aggregate query over the same invoices, server side only;
+- first: the module's first full run (``client.segment.engine.recompute``)
+  on that data;
+- rerun: a second run after ~1 % of the partners got a new invoice today (it
+  re-aggregates only those clients and re-ranks the state);
+- floor: the bare aggregate query over the same invoices, server side only:
+  what one full re-aggregation costs at the least;
+- clients re-aggregated: how many clients the rerun aggregated again;
+- incr = full: the values of every partner after the rerun are identical to
+  those of a full recompute of the same data (state and last run dropped);
 - per-partner: search the partner's invoices, then write, for each partner, on
   a slice, extrapolated to N (the approach the module replaces);
 - peak RSS of this Python process (the Odoo side; PostgreSQL is separate).
@@ -124,10 +130,11 @@ def touch_one_percent(cr, SQL, partner_ids, journal_id, currency_id, company_id)
                                       move_type, auto_post, date, invoice_date,
                                       partner_id, commercial_partner_id, name,
                                       amount_untaxed, amount_untaxed_signed,
-                                      amount_total, amount_total_signed)
+                                      amount_total, amount_total_signed,
+                                      create_date, write_date)
             SELECT %(journal)s, %(currency)s, %(company)s, 'posted', 'out_invoice',
                    'no', CURRENT_DATE, CURRENT_DATE, p, p, 'BENCH/NEW/' || p,
-                   500, 500, 500, 500
+                   500, 500, 500, 500, now(), now()
               FROM unnest(%(partners)s) p
             """,
             journal=journal_id,
@@ -155,6 +162,48 @@ def floor_query(cr, SQL, company_id):
         )
     )
     return len(cr.fetchall())
+
+
+def snapshot(cr, SQL, company_id):
+    """One digest of the company's segment and funnel values of every
+    partner, to compare two runs."""
+    columns = (
+        "abc_class",
+        "recency_segment",
+        "segment_revenue_window",
+        "segment_revenue_total",
+        "segment_purchase_count",
+        "segment_purchase_average",
+        "segment_first_purchase_date",
+        "segment_last_purchase_date",
+        "purchase_frequency",
+        "funnel_stage_id",
+        "temperature",
+    )
+    values = SQL(", ").join(
+        SQL("%s -> %s", SQL.identifier(column), str(company_id)) for column in columns
+    )
+    cr.execute(
+        SQL(
+            "SELECT md5(string_agg(concat_ws('|', id, %s), ',' ORDER BY id))"
+            " FROM res_partner",
+            values,
+        )
+    )
+    return cr.fetchone()[0]
+
+
+def full_recompute(env, company):
+    """Recompute from scratch: without the state and the last run time the
+    engine re-aggregates every document."""
+    from odoo.tools import SQL
+
+    env.cr.execute(
+        SQL("DELETE FROM client_segment_state WHERE company_id = %s", company.id)
+    )
+    company.write({"segment_last_run_at": False})
+    env.invalidate_all()
+    return env["client.segment.engine"].recompute(company)
 
 
 def per_partner(env, partner_ids):
@@ -239,8 +288,8 @@ def run_size(args, n):
             seed, cr, SQL, n, company.id
         )
         cr.commit()
-        Partner = env["res.partner"]
-        row["first"], stats = timed(Partner._segment_recompute, company)
+        Engine = env["client.segment.engine"]
+        row["first"], stats = timed(Engine.recompute, company)
         cr.commit()
         row["written_first"] = stats["written"]
         row["rss"] = peak_rss_mb()
@@ -248,9 +297,14 @@ def run_size(args, n):
             cr, SQL, partner_ids, journal_id, currency_id, company.id
         )
         cr.commit()
-        row["rerun"], stats = timed(Partner._segment_recompute, company)
+        row["rerun"], stats = timed(Engine.recompute, company)
         cr.commit()
         row["written_rerun"] = stats["written"]
+        row["aggregated"] = stats["aggregated"]
+        incremental = snapshot(cr, SQL, company.id)
+        row["full"], _stats = timed(full_recompute, env, company)
+        row["equal"] = incremental == snapshot(cr, SQL, company.id)
+        cr.commit()
         row["floor"], _count = timed(floor_query, cr, SQL, company.id)
         sample = partner_ids[: args.slice]
         elapsed, _ = timed(per_partner, env, sample)
@@ -274,22 +328,31 @@ def main():
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     header = (
         "| partners | invoices | seed s | first run s | rows written | rerun s "
-        "| rows written | floor s | rerun/floor | per-partner s (extrap.) "
+        "| rows written | clients re-aggregated | floor s | rerun/floor "
+        "| full rerun s | incr = full | per-partner s (extrap.) "
         "| speed-up | rank lookup s | peak RSS MB |"
     )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
+    unequal = []
     for n in (int(size) for size in args.sizes.split(",")):
         row = run_size(args, n)
+        if not row["equal"]:
+            unequal.append(n)
         print(
             f"| {n:,} | {5 * n:,} | {row['seed']:.1f} | {row['first']:.1f} "
             f"| {row['written_first']:,} | {row['rerun']:.1f} "
-            f"| {row['written_rerun']:,} | {row['floor']:.2f} "
-            f"| {row['rerun'] / row['floor']:.1f}x | {row['per_partner']:.0f} "
+            f"| {row['written_rerun']:,} | {row['aggregated']:,} "
+            f"| {row['floor']:.2f} "
+            f"| {row['rerun'] / row['floor']:.1f}x | {row['full']:.1f} "
+            f"| {'yes' if row['equal'] else 'NO'} | {row['per_partner']:.0f} "
             f"| {row['per_partner'] / row['first']:.0f}x | {row['rank_lookup']:.2f} "
             f"| {row['rss']:.0f} |",
             flush=True,
         )
+
+    if unequal:
+        sys.exit(f"incremental rerun differs from a full recompute at {unequal}")
 
 
 if __name__ == "__main__":

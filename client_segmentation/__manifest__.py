@@ -43,12 +43,12 @@
         "views/client_segmentation_menus.xml",
         "views/client_card_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/client_card_demo.xml",
         "demo/res_partner_funnel_demo.xml",
     ],
-    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "client_segmentation/static/src/views/client_board_kanban.js",

@@ -1,3 +1,5 @@
+from odoo.tools import SQL
+
 # The addon's activity types leave with it; their activities (key date
 # reminders, work plan steps) would block the uninstall (restrict) or stay
 # orphaned, and so would the steps of users' activity plans that use them.
@@ -11,6 +13,13 @@ WORK_PLAN_ACTIVITY_TYPES = (
     "client_segmentation.mail_activity_type_work_plan_call",
     "client_segmentation.mail_activity_type_work_plan_care",
     "client_segmentation.mail_activity_type_work_plan_offer",
+)
+# Indexes that client.segment.state.init() adds to core tables for the
+# incremental recompute; the tables outlive the module.
+CORE_TABLE_INDEXES = (
+    "client_segment_account_move_write_date_index",
+    "client_segment_account_move_client_index",
+    "client_segment_res_partner_write_date_index",
 )
 
 
@@ -33,3 +42,6 @@ def uninstall_hook(env):
         env["mail.activity.plan.template"].sudo().search(
             [("activity_type_id", "in", type_ids)]
         ).unlink()
+    # Leave core tables as they were before the module.
+    for name in CORE_TABLE_INDEXES:
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

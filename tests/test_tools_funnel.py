@@ -78,6 +78,32 @@ def test_temperature():
 
 
 @pytest.mark.parametrize(
+    ("is_refusal_stage", "reason", "refused_on", "last_purchase", "expected"),
+    [
+        (True, 7, day(2026, 6, 1), day(2026, 5, 1), True),  # bought before
+        (True, 7, day(2026, 6, 1), day(2026, 6, 1), True),  # the same day
+        (True, 7, day(2026, 6, 1), day(2026, 6, 2), False),  # bought after
+        (True, 7, None, day(2026, 6, 2), True),  # no day: it holds
+        (True, 7, day(2026, 6, 1), None, True),  # never bought
+        (True, None, day(2026, 6, 1), None, False),  # no reason: no refusal
+        (False, 7, day(2026, 6, 1), None, False),  # not a refusal stage
+    ],
+)
+def test_refusal_stands(is_refusal_stage, reason, refused_on, last_purchase, expected):
+    assert (
+        funnel.refusal_stands(is_refusal_stage, reason, refused_on, last_purchase)
+        is expected
+    )
+
+
+def test_refusal_keeps_stage_and_is_cold():
+    assert funnel.next_stage_rule("platinum", True, False, refused=True) is funnel.KEEP
+    assert funnel.next_stage_rule("platinum", True, False) == "platinum"
+    assert funnel.temperature(None, 3, "hot", "cold", refused=True) == "cold"
+    assert funnel.temperature("hot", 3, "hot", "cold", refused=True) == "hot"
+
+
+@pytest.mark.parametrize(
     ("platinum", "long_purchases", "long_months"),
     [(1, 4, 12), (3, 1, 12), (3, 4, -1), (None, 4, 12)],
 )

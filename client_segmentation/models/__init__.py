@@ -4,6 +4,8 @@ from . import res_config_settings
 from . import client_segmentation_settings
 from . import res_partner
 from . import client_segment_state
+from . import client_segment_engine
+from . import client_funnel_engine
 from . import client_channel
 from . import client_interest_tag
 from . import client_key_date_type

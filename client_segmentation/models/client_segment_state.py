@@ -1,12 +1,14 @@
 from odoo import fields, models
-from odoo.tools import SQL, create_index
+from odoo.tools import create_index
 
 
 class ClientSegmentState(models.Model):
-    """What the last segment recompute wrote for one commercial partner in one
-    company: the engine compares its new values with these narrow rows to find
-    the few partners to write, instead of reading every res.partner row (see
-    docs/adr-001-segment-storage.md). Written only by the engine, in SQL."""
+    """The figures of one client (commercial partner) in one company and what
+    the last recompute wrote for it. A rerun re-aggregates only the clients
+    whose documents changed, re-ranks these narrow rows, and compares the new
+    values with them to find the few partners to write, instead of reading
+    every invoice and every res.partner row (see docs/architecture.md).
+    Written only by client.segment.engine, in SQL."""
 
     _name = "client.segment.state"
     _description = "Client Segment State"
@@ -29,6 +31,12 @@ class ClientSegmentState(models.Model):
     segment_purchase_count = fields.Integer(readonly=True)
     segment_first_purchase_date = fields.Date(readonly=True)
     segment_last_purchase_date = fields.Date(readonly=True)
+    segment_window_purchase_count = fields.Integer(readonly=True)
+    dirty = fields.Boolean(
+        readonly=True,
+        help="Re-aggregate this client on the next run (its batch was left "
+        "to it, or a contact with documents moved away).",
+    )
 
     _sql_constraints = [
         (
@@ -48,43 +56,33 @@ class ClientSegmentState(models.Model):
             ["company_id", "segment_revenue_window DESC", "partner_id"],
             where="segment_revenue_window > 0",
         )
-
-    def _segment_store(self, company, names, incremental):
-        """Make the company's state equal to ``client_segment_new`` (columns
-        ``names``, which are fields of this model): only the rows of
-        ``client_segment_changed`` when ``incremental``, else all."""
-        cr = self.env.cr
-        columns = SQL(", ").join(SQL.identifier(name) for name in names)
-        if incremental:
-            cr.execute(
-                SQL(
-                    """
-                    DELETE FROM client_segment_state
-                     WHERE company_id = %s
-                       AND partner_id IN (SELECT partner_id FROM client_segment_changed)
-                    """,
-                    company.id,
-                )
-            )
-            source = SQL(
-                "client_segment_new n JOIN client_segment_changed c USING (partner_id)"
-            )
-        else:
-            cr.execute(
-                SQL(
-                    "DELETE FROM client_segment_state WHERE company_id = %s", company.id
-                )
-            )
-            source = SQL("client_segment_new n")
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO client_segment_state (company_id, partner_id, %(columns)s)
-                SELECT %(company)s, n.partner_id, %(columns)s FROM %(source)s
-                """,
-                columns=columns,
-                company=company.id,
-                source=source,
-            )
+        # The clients a batch left to the next run.
+        create_index(
+            self.env.cr,
+            "client_segment_state_dirty_index",
+            self._table,
+            ["company_id"],
+            where="dirty",
         )
-        self.invalidate_model()
+        # What a rerun looks for: documents and partners changed since the
+        # last run, and the documents of the few clients to re-aggregate.
+        # Dropped by hooks.uninstall_hook (the tables stay).
+        create_index(
+            self.env.cr,
+            "client_segment_account_move_write_date_index",
+            "account_move",
+            ["write_date"],
+        )
+        create_index(
+            self.env.cr,
+            "client_segment_account_move_client_index",
+            "account_move",
+            ["commercial_partner_id", "company_id"],
+            where="move_type IN ('out_invoice', 'out_refund')",
+        )
+        create_index(
+            self.env.cr,
+            "client_segment_res_partner_write_date_index",
+            "res_partner",
+            ["write_date"],
+        )

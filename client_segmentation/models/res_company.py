@@ -74,10 +74,23 @@ class ResCompany(models.Model):
         help="Funnel thresholds of the last recompute; when they differ, the "
         "next recompute re-examines every client.",
     )
+    segment_figures_applied_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Window and revenue source of the last recompute; when they "
+        "differ, the next recompute re-aggregates every client.",
+    )
     segment_last_run_at = fields.Datetime(
         string="Segments Computed On",
         readonly=True,
         copy=False,
+        help="Start of the last recompute: documents and partners changed "
+        "since then are re-examined by the next one.",
+    )
+    segment_last_run_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The day the last recompute classified for (its window).",
     )
 
     @api.constrains("segment_revenue_source")

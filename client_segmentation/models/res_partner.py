@@ -1,36 +1,10 @@
-import json
-import logging
-import time
-
-from markupsafe import Markup
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import funnel, key_dates, segmentation
-
-_logger = logging.getLogger(__name__)
-
-# Partners written per UPDATE statement of a recompute (by id range).
-SEGMENT_BATCH_SIZE = 100_000
-# Engine stage-change notes written per INSERT statement.
-FUNNEL_MESSAGE_BATCH_SIZE = 10_000
-
-# Segment fields are stored company_dependent (jsonb keyed by company id, see
-# docs/adr-001-segment-storage.md); the engine writes them in SQL, nobody else.
-SEGMENT_FIELDS = (
-    "abc_class",
-    "recency_segment",
-    "segment_revenue_window",
-    "segment_revenue_total",
-    "segment_purchase_count",
-    "segment_purchase_average",
-    "segment_first_purchase_date",
-    "segment_last_purchase_date",
-    # client card (issue #3)
-    "purchase_frequency",
-)
+from ..tools import key_dates
+from .client_funnel_stage import TEMPERATURE_SELECTION
+from .client_segment_engine import SEGMENT_FIELDS
 
 # Funnel: written by the engine (and after stage changes) in SQL, never by users.
 FUNNEL_COMPUTED_FIELDS = ("temperature",)
@@ -40,10 +14,10 @@ SALES_WRITABLE_FIELDS = (
     "funnel_stage_id",
     "funnel_stage_locked",
     "refusal_reason_id",
+    "refusal_date",
     "temperature_override",
     "client_type_id",
 )
-TEMPERATURE_SELECTION = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
 # Set by the partner merge: the merge copies every stored field of the
 # duplicates, but the addon's engine and sales fields are carried over by
 # _client_merge_apply() (and the next recompute), never copied blindly.
@@ -315,6 +289,15 @@ class ResPartner(models.Model):
         domain=COMPANY_SHARED_DOMAIN,
         groups="base.group_user",
         help="Why the client refused or stopped; asked when entering a red stage.",
+    )
+    refusal_date = fields.Date(
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="When the refusal was recorded: it stands until the client buys "
+        "again after this day.",
     )
     client_type_id = fields.Many2one(
         comodel_name="client.type",
@@ -648,12 +631,17 @@ class ResPartner(models.Model):
             )
             if vals.get("funnel_stage_id"):
                 self.browse()._funnel_check_stage_entry(vals)
+                stage = self.env["client.funnel.stage"].browse(vals["funnel_stage_id"])
+                if stage.requires_reason:
+                    vals["refusal_date"] = fields.Date.context_today(self)
         partners = super().create(vals_list)
         funnel_partners = partners.filtered(
             lambda partner: partner.funnel_stage_id or partner.temperature_override
         )
         if funnel_partners:
-            funnel_partners._funnel_update(self.env.company, assign_stages=False)
+            self.env["client.funnel.engine"]._refresh_temperature(
+                funnel_partners, self.env.company
+            )
         return partners
 
     def write(self, vals):
@@ -672,9 +660,21 @@ class ResPartner(models.Model):
         self._check_funnel_computed_fields_not_written(vals)
         if "funnel_stage_id" in vals:
             vals = self._funnel_prepare_stage_write(vals)
+        moved_from = (
+            self.commercial_partner_id
+            if {"parent_id", "is_company"} & set(vals)
+            else self.browse()
+        )
         result = super().write(vals)
         if {"funnel_stage_id", "temperature_override"} & set(vals):
-            self._funnel_update(self.env.company, assign_stages=False)
+            self.env["client.funnel.engine"]._refresh_temperature(
+                self, self.env.company
+            )
+        if moved_from - self.commercial_partner_id:
+            # their documents moved with the contact: re-aggregate them
+            self.env["client.segment.engine"]._mark_dirty(
+                (moved_from - self.commercial_partner_id).ids
+            )
         return result
 
     @api.model
@@ -738,6 +738,7 @@ class ResPartner(models.Model):
                     values["funnel_stage_id"] = stage.id
                     values["funnel_stage_locked"] = partner.funnel_stage_locked
                     values["refusal_reason_id"] = partner.refusal_reason_id.id
+                    values["refusal_date"] = partner.refusal_date
                 for name in ("client_type_id", "temperature_override"):
                     if name not in values and partner[name]:
                         values[name] = partner._fields[name].convert_to_write(
@@ -748,8 +749,8 @@ class ResPartner(models.Model):
 
     def _client_merge_apply(self, kept):
         """Write what :meth:`_client_merge_prepare` kept on the survivor and
-        forget its segment state, so that the next recompute classifies it
-        from the merged history."""
+        have the next recompute aggregate it again, from the merged history
+        (the merge moves documents without a write date)."""
         self.ensure_one()
         # sudo: see _client_merge_prepare; the values come from the merged
         # partners, not from the user.
@@ -765,30 +766,22 @@ class ResPartner(models.Model):
             }
             if changed:
                 partner.write(changed)
-        self.env["client.segment.state"].sudo().search(
-            [("partner_id", "=", self.id)]
-        ).unlink()
+        self.env["client.segment.engine"]._mark_dirty(self.ids)
 
     def action_recompute_segments(self):
         """Recompute the segments of the current companies (server action,
         settings button). ABC is relative, so the whole company is re-ranked
         whatever partners are selected."""
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
-            raise AccessError(
-                self.env._("Only sales administrators can recompute client segments.")
-            )
-        stats = self._segment_recompute(self.env.companies)
+        # the engine checks the rights (sales administrators)
+        Engine = self.env["client.segment.engine"]
+        result = Engine.recompute(self.env.companies)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": self.env._("Segments recomputed"),
-                "message": self.env._(
-                    "%(clients)s clients ranked, %(written)s contacts updated.",
-                    clients=stats["clients"],
-                    written=stats["written"],
-                ),
+                "message": Engine._describe(result),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
@@ -807,375 +800,13 @@ class ResPartner(models.Model):
         return action
 
     @api.model
-    def _cron_recompute_segments(self):
-        """Nightly job: every company, each from its own documents."""
-        companies = self.env["res.company"].search([])
-        for done, company in enumerate(companies, start=1):
-            self._segment_recompute(company)
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=len(companies) - done
-            )
-
-    @api.model
-    def _segment_recompute(self, companies):
-        """Recompute segments for ``companies``; return summed statistics.
-
-        Per company: one aggregate query over its documents into a temporary
-        table, the ABC cut-offs from :mod:`..tools.segmentation`, then one
-        UPDATE per batch of partner ids that writes only the rows whose values
-        change. Raw SQL bypasses access rules: callers check rights.
-        """
-        totals = {"clients": 0, "written": 0}
-        for company in companies:
-            stats = self._segment_recompute_company(company)
-            totals["clients"] += stats["clients"]
-            totals["written"] += stats["written"]
-        return totals
-
-    @api.model
-    def _segment_recompute_company(self, company):
-        started = time.monotonic()
-        last_run = company.segment_last_run_at
-        funnel_full = self._funnel_needs_full_update(company)
-        today = fields.Date.context_today(self.with_company(company))
-        self.env.flush_all()
-        self._segment_collect_figures(company, today)
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT partner_id, revenue_window FROM client_segment_figures"
-                " WHERE revenue_window > 0 ORDER BY revenue_window DESC, partner_id"
-            )
+    def _cron_recompute_segments(self, auto_commit=True):
+        """Nightly job: every company, each from its own documents; the
+        engine commits per company and batch (``auto_commit=False`` in
+        tests, as core crons do)."""
+        return self.env["client.segment.engine"].recompute(
+            self.env["res.company"].search([]), commit=auto_commit
         )
-        cut_a, cut_b = segmentation.abc_cutoffs(
-            cr.fetchall(), company.segment_abc_a_share, company.segment_abc_b_share
-        )
-        hot_since, warm_since = segmentation.recency_cutoffs(
-            today, company.segment_recency_hot_days, company.segment_recency_warm_days
-        )
-        cr.execute(SQL("SELECT count(*) FROM client_segment_figures"))
-        clients = cr.fetchone()[0]
-        written, changed_ids = self._segment_write(
-            company, cut_a, cut_b, hot_since, warm_since
-        )
-        cr.execute(SQL("DROP TABLE client_segment_figures"))
-        self.invalidate_model(list(SEGMENT_FIELDS))
-        # sudo: the caller's rights were checked (sales manager action or the
-        # cron); sales managers cannot write the company record itself.
-        company.sudo().segment_last_run_at = fields.Datetime.now()
-        # Funnel inputs are the segments (changed_ids: the partners whose
-        # segments changed) and the partners' contacts (also in changed_ids
-        # when edited since the last run). The first run of a company is its
-        # initial classification: every buyer leaves the default stage at
-        # once, which is no news worth one chatter message per client.
-        if funnel_full or changed_ids is None:
-            moved = self._funnel_update(company, log_changes=bool(last_run))
-        elif changed_ids:
-            moved = self.browse(changed_ids)._funnel_update(company)
-        else:
-            moved = 0
-        # sudo: engine bookkeeping; the caller's rights were checked.
-        company.sudo().segment_funnel_applied_key = self._funnel_settings_key(company)
-        _logger.info(
-            "Client segments of %s: %s clients ranked, %s contacts written, "
-            "%s funnel moves in %.1fs",
-            company.name,
-            clients,
-            written,
-            moved,
-            time.monotonic() - started,
-        )
-        return {
-            "clients": clients,
-            "written": written,
-            "changed_ids": changed_ids,
-            "funnel_moved": moved,
-        }
-
-    @api.model
-    def _segment_collect_figures(self, company, today):
-        """Aggregate the company's purchases per commercial partner into the
-        temporary table ``client_segment_figures`` (one query)."""
-        start = segmentation.window_start(today, company.segment_window_months)
-        cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_figures"))
-        if company.segment_revenue_source == "sale" and "sale.order" in self.env:
-            documents = SQL(
-                """
-                SELECT partner.commercial_partner_id AS partner_id,
-                       so.date_order::date AS day,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                           AS amount,
-                       TRUE AS is_purchase
-                  FROM sale_order so
-                  JOIN res_partner partner ON partner.id = so.partner_id
-                 WHERE so.company_id = %(company)s
-                   AND so.state = 'sale'
-                   AND so.date_order::date <= %(today)s
-                """,
-                company=company.id,
-                today=today,
-            )
-        else:
-            documents = SQL(
-                """
-                SELECT move.commercial_partner_id AS partner_id,
-                       move.invoice_date AS day,
-                       move.amount_untaxed_signed AS amount,
-                       move.move_type = 'out_invoice' AS is_purchase
-                  FROM account_move move
-                 WHERE move.company_id = %(company)s
-                   AND move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND move.commercial_partner_id IS NOT NULL
-                   AND move.invoice_date <= %(today)s
-                """,
-                company=company.id,
-                today=today,
-            )
-        in_window = SQL("TRUE") if start is None else SQL("day >= %s", start)
-        cr.execute(
-            SQL(
-                """
-                CREATE TEMPORARY TABLE client_segment_figures AS
-                SELECT partner_id,
-                       COALESCE(SUM(amount) FILTER (WHERE %(in_window)s), 0)
-                           AS revenue_window,
-                       SUM(amount) AS revenue_total,
-                       COUNT(*) FILTER (WHERE is_purchase) AS purchase_count,
-                       COUNT(*) FILTER (WHERE is_purchase AND %(in_window)s)
-                           AS window_purchase_count,
-                       MIN(day) FILTER (WHERE is_purchase) AS first_purchase,
-                       MAX(day) FILTER (WHERE is_purchase) AS last_purchase
-                  FROM (%(documents)s) documents
-                 GROUP BY partner_id
-                """,
-                in_window=in_window,
-                documents=documents,
-            )
-        )
-        cr.execute(SQL("CREATE UNIQUE INDEX ON client_segment_figures (partner_id)"))
-        cr.execute(SQL("ANALYZE client_segment_figures"))
-
-    @api.model
-    def _segment_values_sql(self, company, cut_a, cut_b, hot_since, warm_since):
-        """SQL expressions of every stored segment value, over the figures
-        ``f`` of one commercial partner: the rules of ``tools.segmentation``
-        applied through their cut-offs."""
-
-        def ranked_up_to(cut):
-            if cut is None:
-                return SQL("FALSE")
-            revenue, partner_id = cut
-            return SQL(
-                "(f.revenue_window > %(revenue)s OR (f.revenue_window = %(revenue)s"
-                " AND f.partner_id <= %(partner)s))",
-                revenue=revenue,
-                partner=partner_id,
-            )
-
-        return {
-            "abc_class": SQL(
-                """CASE WHEN COALESCE(f.revenue_window, 0) <= 0 THEN NULL
-                        WHEN %(a)s THEN 'a' WHEN %(b)s THEN 'b' ELSE 'c' END""",
-                a=ranked_up_to(cut_a),
-                b=ranked_up_to(cut_b),
-            ),
-            # 'none' (never bought) is the field's fallback: stored as no key.
-            "recency_segment": SQL(
-                """CASE WHEN f.last_purchase IS NULL THEN NULL
-                        WHEN f.last_purchase >= %(hot)s THEN 'hot'
-                        WHEN f.last_purchase >= %(warm)s THEN 'warm'
-                        ELSE 'sleeping' END""",
-                hot=hot_since,
-                warm=warm_since,
-            ),
-            "segment_revenue_window": SQL("NULLIF(f.revenue_window, 0)"),
-            "segment_revenue_total": SQL("NULLIF(f.revenue_total, 0)"),
-            "segment_purchase_count": SQL("NULLIF(f.purchase_count, 0)::int4"),
-            "segment_purchase_average": SQL(
-                "ROUND(f.revenue_total / NULLIF(f.purchase_count, 0), %s)",
-                company.currency_id.decimal_places,
-            ),
-            "segment_first_purchase_date": SQL("f.first_purchase"),
-            "segment_last_purchase_date": SQL("f.last_purchase"),
-            # Same rule as tools.segmentation.purchase_frequency.
-            "purchase_frequency": SQL(
-                """CASE WHEN COALESCE(f.window_purchase_count, 0) <= 0 THEN NULL
-                        WHEN f.window_purchase_count = 1 THEN 'one_off'
-                        WHEN f.window_purchase_count >= %(regular)s THEN 'regular'
-                        ELSE 'rare' END""",
-                regular=company.segment_frequency_regular_min,
-            ),
-        }
-
-    @api.model
-    def _segment_write(self, company, cut_a, cut_b, hot_since, warm_since):
-        """Apply the classification to the partners of ``company`` and write
-        only what changed; children of a commercial partner, archived ones
-        included, get its values. Return ``(rows written, ids of the
-        commercial partners whose values changed or that were edited since
-        the last run, or None when every partner was examined)``.
-
-        ``client.segment.state`` holds what the previous run wrote: comparing
-        the new values with it (two narrow tables) finds the few commercial
-        partners to write without reading every ``res_partner`` row. Without
-        a state for the company (first run), every partner is examined.
-        """
-        values = self._segment_values_sql(company, cut_a, cut_b, hot_since, warm_since)
-        names = list(values)
-        cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_new"))
-        cr.execute(
-            SQL(
-                """
-                CREATE TEMPORARY TABLE client_segment_new AS
-                SELECT f.partner_id, %s FROM client_segment_figures f
-                """,
-                SQL(", ").join(
-                    SQL("%s AS %s", expr, SQL.identifier(name))
-                    for name, expr in values.items()
-                ),
-            )
-        )
-        cr.execute(SQL("CREATE UNIQUE INDEX ON client_segment_new (partner_id)"))
-        cr.execute(SQL("ANALYZE client_segment_new"))
-        State = self.env["client.segment.state"]
-        State.flush_model()
-        cr.execute(
-            SQL(
-                "SELECT 1 FROM client_segment_state WHERE company_id = %s LIMIT 1",
-                company.id,
-            )
-        )
-        incremental = bool(cr.fetchone()) and company.segment_last_run_at
-        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_changed"))
-        if incremental:
-            self._segment_collect_changes(company, names)
-            written = self._segment_update_partners(company, names, "changed")
-            cr.execute(SQL("SELECT partner_id FROM client_segment_changed"))
-            changed_ids = [row[0] for row in cr.fetchall()]
-        else:
-            written = self._segment_update_partners(company, names, "all")
-            changed_ids = None
-        State._segment_store(company, names, bool(incremental))
-        cr.execute(SQL("DROP TABLE IF EXISTS client_segment_changed"))
-        cr.execute(SQL("DROP TABLE client_segment_new"))
-        return written, changed_ids
-
-    @api.model
-    def _segment_collect_changes(self, company, names):
-        """Fill the temporary table ``client_segment_changed`` with the
-        commercial partners whose new values differ from the stored state
-        (new, changed or gone), plus those with a contact created or edited
-        since the last run (a new or re-parented contact, a decision maker)."""
-        columns = [SQL.identifier(name) for name in names]
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE TEMPORARY TABLE client_segment_changed AS
-                SELECT COALESCE(n.partner_id, s.partner_id) AS partner_id
-                  FROM client_segment_new n
-                  FULL JOIN (
-                      SELECT * FROM client_segment_state WHERE company_id = %(company)s
-                  ) s ON s.partner_id = n.partner_id
-                 WHERE n.partner_id IS NULL OR s.partner_id IS NULL
-                    OR (%(new)s) IS DISTINCT FROM (%(old)s)
-                 UNION
-                SELECT commercial_partner_id FROM res_partner
-                 WHERE write_date >= %(since)s AND commercial_partner_id IS NOT NULL
-                """,
-                company=company.id,
-                new=SQL(", ").join(SQL("n.%s", column) for column in columns),
-                old=SQL(", ").join(SQL("s.%s", column) for column in columns),
-                since=company.segment_last_run_at,
-            )
-        )
-        self.env.cr.execute(
-            SQL("CREATE UNIQUE INDEX ON client_segment_changed (partner_id)")
-        )
-        self.env.cr.execute(SQL("ANALYZE client_segment_changed"))
-
-    @api.model
-    def _segment_update_partners(self, company, names, scope):
-        """Write the company's key of every segment field where it differs:
-        on the commercial partners of ``client_segment_changed`` (``scope``
-        ``"changed"``) or of every partner (``"all"``), and their contacts.
-        A partner without new values loses the company's keys; other
-        companies' keys are never touched. Batches of commercial partner ids
-        bound each statement."""
-        key = str(company.id)
-        columns = [SQL.identifier(name) for name in names]
-        assignments = SQL(", ").join(
-            SQL(
-                """%(col)s = CASE WHEN v.%(col)s IS NULL THEN p.%(col)s - %(key)s
-                        ELSE COALESCE(p.%(col)s, '{}'::jsonb)
-                             || jsonb_build_object(%(key)s, v.%(col)s) END""",
-                col=column,
-                key=key,
-            )
-            for column in columns
-        )
-        changed = SQL(" OR ").join(
-            SQL(
-                "(p.%(col)s -> %(key)s) IS DISTINCT FROM to_jsonb(v.%(col)s)",
-                col=column,
-                key=key,
-            )
-            for column in columns
-        )
-        new_columns = SQL(", ").join(SQL("n.%s", column) for column in columns)
-        if scope == "changed":
-            candidates = SQL(
-                "SELECT c.partner_id, %s FROM client_segment_changed c"
-                " LEFT JOIN client_segment_new n ON n.partner_id = c.partner_id",
-                new_columns,
-            )
-        else:
-            # every commercial partner: with new values, or holding values of
-            # this company from an earlier run
-            has_value = SQL(" OR ").join(
-                SQL("cp.%s ? %s", column, key) for column in columns
-            )
-            candidates = SQL(
-                """SELECT cp.id AS partner_id, %s FROM res_partner cp
-                     LEFT JOIN client_segment_new n ON n.partner_id = cp.id
-                    WHERE cp.id = cp.commercial_partner_id
-                      AND (n.partner_id IS NOT NULL OR %s)""",
-                new_columns,
-                has_value,
-            )
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT COALESCE(MIN(partner_id), 0), COALESCE(MAX(partner_id), -1)"
-                " FROM (%s) c",
-                candidates,
-            )
-        )
-        first_id, last_id = cr.fetchone()
-        written = 0
-        for low in range(first_id, last_id + 1, SEGMENT_BATCH_SIZE):
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE res_partner p
-                       SET %(assignments)s
-                      FROM (
-                          SELECT * FROM (%(candidates)s) c
-                           WHERE c.partner_id >= %(low)s AND c.partner_id < %(high)s
-                      ) v
-                     WHERE p.commercial_partner_id = v.partner_id AND (%(changed)s)
-                    """,
-                    assignments=assignments,
-                    candidates=candidates,
-                    low=low,
-                    high=low + SEGMENT_BATCH_SIZE,
-                    changed=changed,
-                )
-            )
-            written += cr.rowcount
-        return written
 
     @api.model
     def _read_group_funnel_stage_ids(self, stages, domain):
@@ -1202,8 +833,13 @@ class ResPartner(models.Model):
         entering = self.filtered(lambda partner: partner.funnel_stage_id != stage)
         if entering:
             entering._funnel_check_stage_entry(vals)
-        if not stage.requires_reason and "refusal_reason_id" not in vals:
-            vals = dict(vals, refusal_reason_id=False)
+        if not stage.requires_reason:
+            if "refusal_reason_id" not in vals:
+                vals = dict(vals, refusal_reason_id=False)
+            vals = dict(vals, refusal_date=False)
+        elif entering or "refusal_reason_id" in vals:
+            # the refusal stands until the client buys again after this day
+            vals = dict(vals, refusal_date=fields.Date.context_today(self))
         return vals
 
     def _funnel_check_stage_entry(self, vals):
@@ -1242,299 +878,3 @@ class ResPartner(models.Model):
                         clients=names,
                     )
                 )
-
-    @api.model
-    def _funnel_settings_key(self, company):
-        return (
-            f"{company.segment_funnel_platinum_purchases}/"
-            f"{company.segment_funnel_long_purchases}/"
-            f"{company.segment_funnel_long_months}"
-        )
-
-    @api.model
-    def _funnel_needs_full_update(self, company):
-        """Every client must be re-examined when the funnel thresholds or the
-        stages changed since the last run (or there was none)."""
-        last_run = company.segment_last_run_at
-        if not last_run or (
-            company.segment_funnel_applied_key != self._funnel_settings_key(company)
-        ):
-            return True
-        Stage = self.env["client.funnel.stage"].with_context(active_test=False)
-        return bool(Stage.search_count([("write_date", ">=", last_run)], limit=1))
-
-    @api.model
-    def _funnel_decision_maker_known_sql(self, partner_alias):
-        """SQL truth value of "the decision maker of the commercial partner
-        ``partner_alias`` is known", for the grey rule: the same definition as
-        the client card's ``decision_maker_known`` (the partner itself or one
-        of its active contact persons is flagged ``is_decision_maker``)."""
-        return SQL(
-            """EXISTS (SELECT 1 FROM res_partner dm
-                        WHERE dm.commercial_partner_id = %(partner)s.id
-                          AND dm.is_decision_maker AND dm.active)""",
-            partner=partner_alias,
-        )
-
-    def _funnel_update(self, company, assign_stages=True, log_changes=True):
-        """Apply the funnel rules of :mod:`..tools.funnel` for ``company`` in
-        SQL and return the number of stage changes.
-
-        On an empty recordset (the engine run), every commercial partner is
-        processed, one UPDATE per batch of ids; otherwise only ``self``.
-        ``assign_stages=False`` only refreshes the temperature (after a manual
-        stage or override change). Only changed rows are written; stage changes
-        into or out of a purchase stage are logged in the chatter, in batch.
-        Raw SQL bypasses access rules: callers check rights.
-        """
-        key = str(company.id)
-        Stage = self.env["client.funnel.stage"]
-        partners = self.with_company(company)
-        fallback = self._fields["funnel_stage_id"].get_company_dependent_fallback(
-            partners
-        )
-        fallback_id = fallback.id or None
-        temperature_fallback = (
-            self._fields["temperature"].get_company_dependent_fallback(partners) or None
-        )
-        rule_stages = Stage._funnel_rule_stages()
-        manual_ids = (
-            Stage.with_context(active_test=False)
-            .search([("is_automatic", "=", False)])
-            .ids
-        )
-        self.env.flush_all()
-
-        def company_value(column, cast):
-            return SQL("(p2.%s ->> %s)::%s", SQL.identifier(column), key, SQL(cast))
-
-        current = SQL(
-            "COALESCE(%s, %s)", company_value("funnel_stage_id", "int4"), fallback_id
-        )
-        purchases = SQL(
-            "COALESCE(%s, 0)", company_value("segment_purchase_count", "int4")
-        )
-        recency = company_value("recency_segment", "varchar")
-        long_cooperation = SQL(
-            """(%(purchases)s >= %(long_purchases)s
-                AND (%(long_months)s = 0
-                     OR %(last)s
-                        >= %(first)s + make_interval(months => %(long_months)s)))""",
-            purchases=purchases,
-            long_purchases=company.segment_funnel_long_purchases,
-            long_months=company.segment_funnel_long_months,
-            first=company_value("segment_first_purchase_date", "date"),
-            last=company_value("segment_last_purchase_date", "date"),
-        )
-        rule = SQL(
-            """CASE WHEN %(purchases)s > 0 THEN
-                        CASE WHEN %(recency)s = 'sleeping' THEN
-                                  CASE WHEN %(long)s THEN 'platinum_red'
-                                       ELSE 'red_gold' END
-                             WHEN %(purchases)s >= %(platinum)s THEN 'platinum'
-                             ELSE 'gold' END
-                    WHEN p2.is_company AND NOT %(dm_known)s THEN 'grey'
-                    ELSE 'white' END""",
-            purchases=purchases,
-            recency=recency,
-            long=long_cooperation,
-            platinum=company.segment_funnel_platinum_purchases,
-            dm_known=self._funnel_decision_maker_known_sql(SQL("p2")),
-        )
-        if assign_stages and rule_stages:
-            target = SQL(
-                "CASE r.rule %s END",
-                SQL(" ").join(
-                    SQL("WHEN %s THEN %s", name, stage_id)
-                    for name, stage_id in rule_stages.items()
-                ),
-            )
-            new_stage = SQL(
-                """CASE WHEN r.locked THEN r.current
-                        WHEN r.rule IN %(purchase_rules)s
-                            THEN COALESCE(%(target)s, r.current)
-                        WHEN r.current = ANY(%(manual)s) THEN r.current
-                        ELSE COALESCE(%(target)s, r.current) END""",
-                purchase_rules=funnel.PURCHASE_RULES,
-                target=target,
-                manual=manual_ids,
-            )
-        else:
-            new_stage = SQL("r.current")
-        temperature = SQL(
-            """CASE WHEN c.override IS NOT NULL THEN c.override
-                    WHEN c.purchases > 0 THEN
-                        CASE WHEN c.recency IN ('hot', 'warm') THEN c.recency
-                             ELSE 'cold' END
-                    ELSE COALESCE(s.temperature, 'cold') END"""
-        )
-        if self:
-            scope = SQL("p2.id = ANY(%s)", self.ids)
-            ranges = [(0, 0)]
-        else:
-            scope = SQL("p2.id = p2.commercial_partner_id")
-            self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
-            max_id = self.env.cr.fetchone()[0]
-            ranges = [
-                (low, low + SEGMENT_BATCH_SIZE)
-                for low in range(0, max_id + 1, SEGMENT_BATCH_SIZE)
-            ]
-        changes = []
-        for low, high in ranges:
-            in_range = (
-                SQL("TRUE") if self else SQL("p2.id >= %s AND p2.id < %s", low, high)
-            )
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE res_partner p
-                       SET funnel_stage_id = CASE
-                               WHEN n.new_stage IS NOT DISTINCT FROM %(fallback)s
-                                   THEN p.funnel_stage_id - %(key)s
-                               ELSE COALESCE(p.funnel_stage_id, '{}'::jsonb)
-                                    || jsonb_build_object(%(key)s, n.new_stage) END,
-                           temperature = CASE
-                               WHEN n.new_temperature IS NOT DISTINCT FROM
-                                    %(temperature_fallback)s
-                                   THEN p.temperature - %(key)s
-                               ELSE COALESCE(p.temperature, '{}'::jsonb)
-                                    || jsonb_build_object(%(key)s, n.new_temperature)
-                               END,
-                           refusal_reason_id = CASE WHEN n.keep_reason
-                               THEN p.refusal_reason_id
-                               ELSE p.refusal_reason_id - %(key)s END
-                      FROM (
-                          SELECT c.id, c.current, c.new_stage, c.old_temperature,
-                                 %(temperature)s AS new_temperature,
-                                 COALESCE(s.requires_reason, FALSE) AS keep_reason
-                            FROM (
-                                SELECT r.*, %(new_stage)s AS new_stage
-                                  FROM (
-                                      SELECT p2.id,
-                                             %(current)s AS current,
-                                             COALESCE(%(locked)s, FALSE) AS locked,
-                                             %(purchases)s AS purchases,
-                                             %(recency)s AS recency,
-                                             %(rule)s AS rule,
-                                             %(override)s AS override,
-                                             COALESCE(%(old_temperature)s,
-                                                      %(temperature_fallback)s)
-                                                 AS old_temperature
-                                        FROM res_partner p2
-                                       WHERE %(scope)s AND %(in_range)s
-                                  ) r
-                            ) c
-                            LEFT JOIN client_funnel_stage s ON s.id = c.new_stage
-                      ) n
-                     WHERE p.id = n.id
-                       AND (n.new_stage IS DISTINCT FROM n.current
-                            OR n.new_temperature IS DISTINCT FROM n.old_temperature
-                            OR (NOT n.keep_reason AND p.refusal_reason_id ? %(key)s))
-                    RETURNING p.id, n.current, n.new_stage
-                    """,
-                    fallback=fallback_id,
-                    key=key,
-                    temperature_fallback=temperature_fallback,
-                    temperature=temperature,
-                    new_stage=new_stage,
-                    current=current,
-                    locked=company_value("funnel_stage_locked", "boolean"),
-                    purchases=purchases,
-                    recency=recency,
-                    rule=rule,
-                    override=company_value("temperature_override", "varchar"),
-                    old_temperature=company_value("temperature", "varchar"),
-                    scope=scope,
-                    in_range=in_range,
-                )
-            )
-            changes.extend(row for row in self.env.cr.fetchall() if row[1] != row[2])
-        self.invalidate_model(["funnel_stage_id", "temperature", "refusal_reason_id"])
-        if assign_stages and log_changes:
-            purchase_stage_ids = {
-                rule_stages[name]
-                for name in funnel.PURCHASE_RULES
-                if name in rule_stages
-            }
-            self._funnel_log_stage_changes(
-                company,
-                [row for row in changes if {row[1], row[2]} & purchase_stage_ids],
-            )
-        return len(changes)
-
-    @api.model
-    def _funnel_log_stage_changes(self, company, changes):
-        """Post one tracking message per ``(partner_id, old_stage_id,
-        new_stage_id)`` change, like the chatter tracking of a manual change,
-        with one mail.message create() per batch."""
-        if not changes:
-            return
-        stage_names = {
-            stage.id: stage.display_name
-            for stage in self.env["client.funnel.stage"]
-            .with_context(active_test=False)
-            .browse({stage_id for row in changes for stage_id in row[1:] if stage_id})
-        }
-        field_id = self.env["ir.model.fields"]._get(self._name, "funnel_stage_id").id
-        note_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        author_id = self.env.user.partner_id.id
-        body = self.env._(
-            "Funnel stage updated by the segment recompute (%(company)s).",
-            company=company.name,
-        )
-        # Engine bookkeeping, set-based: one INSERT of the messages and one of
-        # their tracking values per batch, the rows mail.message.create()
-        # would write for a note with tracking (no follower is notified of a
-        # note). Rights were checked by the caller (sales manager action or
-        # the cron); raw SQL bypasses mail's per-record create.
-        cr = self.env.cr
-        for start in range(0, len(changes), FUNNEL_MESSAGE_BATCH_SIZE):
-            batch = changes[start : start + FUNNEL_MESSAGE_BATCH_SIZE]
-            cr.execute(
-                SQL(
-                    """
-                    WITH changes AS (
-                        SELECT * FROM unnest(%(partners)s::int4[], %(olds)s::int4[],
-                                             %(news)s::int4[])
-                                 AS c(partner_id, old_id, new_id)
-                    ), messages AS (
-                        INSERT INTO mail_message (model, res_id, message_type,
-                                                  subtype_id, author_id, is_internal,
-                                                  body, date, create_uid, write_uid,
-                                                  create_date, write_date)
-                        SELECT %(model)s, partner_id, 'notification', %(note)s,
-                               %(author)s, TRUE, %(body)s, %(now)s, %(uid)s,
-                               %(uid)s, %(now)s, %(now)s
-                          FROM changes
-                        RETURNING id, res_id
-                    )
-                    INSERT INTO mail_tracking_value (field_id, mail_message_id,
-                                                     old_value_integer,
-                                                     old_value_char,
-                                                     new_value_integer,
-                                                     new_value_char, create_uid,
-                                                     write_uid, create_date,
-                                                     write_date)
-                    SELECT %(field)s, m.id, COALESCE(c.old_id, 0),
-                           COALESCE((%(names)s::jsonb) ->> c.old_id::text, ''),
-                           COALESCE(c.new_id, 0),
-                           COALESCE((%(names)s::jsonb) ->> c.new_id::text, ''),
-                           %(uid)s, %(uid)s, %(now)s, %(now)s
-                      FROM messages m JOIN changes c ON c.partner_id = m.res_id
-                    """,
-                    partners=[row[0] for row in batch],
-                    olds=[row[1] for row in batch],
-                    news=[row[2] for row in batch],
-                    model=self._name,
-                    note=note_id,
-                    author=author_id,
-                    body=str(Markup("<p>%s</p>") % body),
-                    now=fields.Datetime.now(),
-                    uid=self.env.uid,
-                    field=field_id,
-                    names=json.dumps({str(k): v for k, v in stage_names.items()}),
-                )
-            )
-        self.env["mail.message"].invalidate_model()
-        self.env["mail.tracking.value"].invalidate_model()
-        self.invalidate_model(["message_ids"])

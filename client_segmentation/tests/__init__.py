@@ -11,6 +11,8 @@ from . import test_purchase_frequency
 from . import test_funnel
 from . import test_funnel_access
 from . import test_funnel_tour
+from . import test_segment_engine
+from . import test_engine_concurrency
 from . import test_access_roles
 from . import test_config_safety
 from . import test_work_plan

@@ -3,7 +3,7 @@ from contextlib import contextmanager
 
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user
+from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -96,4 +96,116 @@ class SegmentationCase(AccountTestInvoicingCommon):
         return fields.Date.today() - datetime.timedelta(days=days)
 
     def _recompute(self, company=None):
-        return self.env["res.partner"]._segment_recompute(company or self.company)
+        """The engine's public entry on one company; its result."""
+        return self.env["client.segment.engine"].recompute(company or self.company)
+
+
+class FunnelCase(SegmentationCase):
+    """Segmentation case plus funnel thresholds, stages by rule, reasons and
+    types; no demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "segment_funnel_platinum_purchases": 3,
+                "segment_funnel_long_purchases": 4,
+                "segment_funnel_long_months": 12,
+            }
+        )
+        cls.Stage = cls.env["client.funnel.stage"]
+
+        def ref(name):
+            return cls.env.ref(f"client_segmentation.{name}")
+
+        cls.white = ref("client_funnel_stage_white")
+        cls.grey = ref("client_funnel_stage_grey")
+        cls.green = ref("client_funnel_stage_green")
+        cls.yellow = ref("client_funnel_stage_yellow")
+        cls.gold = ref("client_funnel_stage_gold")
+        cls.platinum = ref("client_funnel_stage_platinum")
+        cls.red_green = ref("client_funnel_stage_red_green")
+        cls.red_gold = ref("client_funnel_stage_red_gold")
+        cls.platinum_red = ref("client_funnel_stage_platinum_red")
+        cls.reason_price = ref("client_refusal_reason_price")
+        cls.type_loyal = ref("client_type_loyal")
+        cls.type_regular = ref("client_type_regular")
+
+    @classmethod
+    def _client(cls, name, **values):
+        return cls.Partner.create(
+            {"name": name, "is_company": True, "customer_rank": 1, **values}
+        )
+
+
+class ClientCardCase(AssertValidationMixin, TransactionCase):
+    """Clients, contact persons and users of the client card tests; no demo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.Partner = cls.env["res.partner"]
+        cls.KeyDate = cls.env["client.key.date"]
+        cls.salesman = new_test_user(
+            cls.env,
+            login="card_salesman",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+        )
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="card_sales_manager",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+        )
+        cls.responsible = new_test_user(
+            cls.env, login="card_responsible", groups="base.group_user"
+        )
+        cls.client = cls.Partner.create(
+            {"name": "Nordwind Trading", "is_company": True, "user_id": cls.salesman.id}
+        )
+        cls.contact = cls.Partner.create(
+            {"name": "Anna Berg", "parent_id": cls.client.id, "function": "CEO"}
+        )
+        cls.birthday = cls.env.ref("client_segmentation.client_key_date_type_birthday")
+        cls.child_birthday = cls.env.ref(
+            "client_segmentation.client_key_date_type_child_birthday"
+        )
+        cls.anniversary = cls.env.ref(
+            "client_segmentation.client_key_date_type_company_anniversary"
+        )
+        cls.activity_congratulate = cls.env.ref(
+            "client_segmentation.mail_activity_type_key_date_congratulate"
+        )
+        cls.activity_call = cls.env.ref(
+            "client_segmentation.mail_activity_type_key_date_call"
+        )
+
+    def _key_date(self, partner, key_date_type, day, **values):
+        key_date = self.KeyDate.create(
+            {
+                "partner_id": partner.id,
+                "type_id": key_date_type.id,
+                "date": day,
+                **values,
+            }
+        )
+        # stored computes are flushed now, under the test's frozen day
+        key_date.flush_recordset()
+        return key_date
+
+    def _reminders(self, partner=None):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", (partner or self.client).id),
+                (
+                    "activity_type_id",
+                    "in",
+                    (self.activity_call | self.activity_congratulate).ids,
+                ),
+            ]
+        )
+
+    def _run_cron(self):
+        return self.KeyDate._cron_create_reminders()

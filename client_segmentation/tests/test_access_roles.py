@@ -8,7 +8,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .funnel_common import FunnelCase
+from .common import FunnelCase
 
 # Partner fields of the addon that a portal or public user must never read.
 ADDON_PARTNER_FIELDS = (

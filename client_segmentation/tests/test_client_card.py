@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .client_card_common import ClientCardCase
+from .common import ClientCardCase
 
 
 @tagged("post_install", "-at_install")

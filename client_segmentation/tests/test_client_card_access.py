@@ -3,7 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .client_card_common import ClientCardCase
+from .common import ClientCardCase
 
 CONFIG_MODELS = ("client.channel", "client.interest.tag", "client.key.date.type")
 

@@ -5,7 +5,7 @@ from datetime import date
 from odoo.tests import tagged
 from odoo.tools import file_open
 
-from .client_card_common import ClientCardCase
+from .common import ClientCardCase
 
 TEMPLATE = "client_segmentation/static/import/client_card_template.csv"
 

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .client_card_common import ClientCardCase
+from .common import ClientCardCase
 
 
 @tagged("post_install", "-at_install")

@@ -3,8 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import AssertValidationMixin
-from .funnel_common import FunnelCase
+from .common import AssertValidationMixin, FunnelCase
 
 SHARED_CONFIG_MODELS = (
     "client.funnel.stage",

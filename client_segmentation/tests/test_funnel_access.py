@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .funnel_common import FunnelCase
+from .common import FunnelCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .funnel_common import FunnelCase
+from .common import FunnelCase
 
 
 @tagged("post_install", "-at_install", "client_segmentation_tour")
@@ -22,7 +22,7 @@ class TestFunnelTour(FunnelCase, HttpCase):
             "Tour Buyer", user_id=cls.salesman.id, client_type_id=cls.type_loyal.id
         )
         cls._invoices([(cls.buyer, cls._days_ago(3), 1000)])
-        cls.env["res.partner"]._segment_recompute(cls.company)
+        cls.env["client.segment.engine"].recompute(cls.company)
 
     def test_boards_tour(self):
         self.assertEqual(self.buyer.funnel_stage_id, self.gold)

@@ -60,7 +60,7 @@ class TestPurchaseFrequency(AssertValidationMixin, AccountTestInvoicingCommon):
         return moves
 
     def _recompute(self):
-        self.Partner._segment_recompute(self.company)
+        self.env["client.segment.engine"].recompute(self.company)
 
     def _client(self, name):
         return self.Partner.create({"name": name, "is_company": True})

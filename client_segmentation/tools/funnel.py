@@ -1,9 +1,9 @@
 """Funnel colour stages and temperature of client_segmentation, free of Odoo.
 
 The decision logic of the automatic funnel stages (DOMAIN 2.1, seed 004) and of
-the client temperature (DOMAIN 2.3).  The engine applies the very same rules
-in one SQL UPDATE per batch (``res.partner._funnel_update``); the Odoo tests
-check that both agree.
+the client temperature (DOMAIN 2.3).  ``client.funnel.engine`` applies the
+very same rules in SQL, inside the segment engine's one UPDATE per batch; the
+Odoo tests check that both agree.
 
 Automatic rules, from the client's purchase figures of one company:
 
@@ -18,7 +18,8 @@ Automatic rules, from the client's purchase figures of one company:
 
 Precedence, applied per client by :func:`next_stage_rule`:
 
-1. a locked stage is never touched;
+1. a locked stage is never touched, nor a refusal (a refusal stage with a
+   reason) until the client buys again after it;
 2. a purchase rule (gold, platinum, red-gold, platinum-red) always wins over
    the current stage, manual ones included: buying is the strongest fact;
 3. a client who never bought keeps a manual stage (green, yellow, gold-green,
@@ -28,9 +29,7 @@ Precedence, applied per client by :func:`next_stage_rule`:
 
 from __future__ import annotations
 
-import calendar
-import datetime
-
+from .segmentation import add_months
 from .settings import SettingsError, check_settings  # noqa: F401
 
 RULES = ("white", "grey", "gold", "platinum", "red_gold", "platinum_red")
@@ -53,16 +52,6 @@ def check_thresholds(platinum_purchases, long_purchases, long_months):
             "segment_funnel_long_months": long_months,
         }
     )
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Shift ``day`` by whole months, clamping to the month's last day (as
-    PostgreSQL's ``date + interval 'n months'`` does)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
 def is_long_cooperation(
@@ -109,9 +98,19 @@ def automatic_rule(
     return "white"
 
 
-def next_stage_rule(computed_rule, current_is_manual, locked):
-    """Apply the precedence; return the rule to move to, or :data:`KEEP`."""
-    if locked:
+def refusal_stands(is_refusal_stage, refusal_reason, refusal_date, last_purchase):
+    """Whether a recorded refusal still holds: the client is in a refusal
+    stage with a reason and has not bought after the day of the refusal (a
+    refusal without a day holds)."""
+    if not (is_refusal_stage and refusal_reason):
+        return False
+    return not (refusal_date and last_purchase and last_purchase > refusal_date)
+
+
+def next_stage_rule(computed_rule, current_is_manual, locked, refused=False):
+    """Apply the precedence; return the rule to move to, or :data:`KEEP`.
+    ``refused``: :func:`refusal_stands` for the client."""
+    if locked or refused:
         return KEEP
     if computed_rule in PURCHASE_RULES:
         return computed_rule
@@ -120,11 +119,12 @@ def next_stage_rule(computed_rule, current_is_manual, locked):
     return computed_rule
 
 
-def temperature(override, purchase_count, recency, stage_temperature):
+def temperature(override, purchase_count, recency, stage_temperature, refused=False):
     """Temperature of a client: the override, else from recency for buyers
-    (hot, warm; sleeping is cold), else the temperature of its stage."""
+    who have not refused (hot, warm; sleeping is cold), else the temperature
+    of its stage."""
     if override:
         return override
-    if purchase_count and purchase_count > 0:
+    if purchase_count and purchase_count > 0 and not refused:
         return {"hot": "hot", "warm": "warm"}.get(recency, "cold")
     return stage_temperature or "cold"
