@@ -18,3 +18,4 @@ from . import client_work_plan_run
 from . import mail_activity
 from . import mail_activity_plan_template
 from . import mail_activity_plan
+from . import client_segment_engine_work_plan

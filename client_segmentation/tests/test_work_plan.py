@@ -353,3 +353,37 @@ class TestDefaultWorkPlans(WorkPlanCase):
         sleeping.name = "Our own win-back"
         Plan._create_default_work_plans()
         self.assertEqual(sleeping.name, "Our own win-back")
+
+
+@tagged("post_install", "-at_install")
+class TestWorkPlanEngine(WorkPlanCase):
+    """The segment engine hands its change set to the triggers."""
+
+    def test_recompute_launches_and_cancels_plans(self):
+        with freeze_time(TODAY):
+            self._invoices([(self.client, day(-100), 300)])
+            first = self._recompute()
+            self.assertEqual(self.client.recency_segment, "warm")
+            # the company's first run is its starting point: no plan
+            self.assertFalse(self.Run.search([("partner_id", "=", self.client.id)]))
+            self.assertTrue(first["clients"])
+        with freeze_time(day(30)):
+            # 130 days without purchase: the client falls asleep
+            self._recompute()
+            self.assertEqual(self.client.recency_segment, "sleeping")
+            run = self.Run.search([("partner_id", "=", self.client.id)])
+            self.assertRecordValues(run, [{"entered_on": day(30), "state": "running"}])
+            self.assertEqual(
+                self._plan_activities(self.client).mapped("date_deadline"),
+                [day(30), day(37)],
+            )
+            # exactly once: the nightly run again plans nothing more
+            self._recompute()
+            self.assertEqual(len(self._plan_activities(self.client)), 2)
+        with freeze_time(day(32)):
+            # the client buys again: hot, the plan stops
+            self._invoices([(self.client, day(32), 150)])
+            self._recompute()
+            self.assertEqual(self.client.recency_segment, "hot")
+            self.assertEqual(run.state, "cancelled")
+            self.assertFalse(self._plan_activities(self.client))

@@ -37,8 +37,13 @@ registry.category("web_tour.tours").add("client_segmentation_work_plan_tour", {
       run: "click",
     },
     {
+      content: "List the clients without grouping",
+      trigger: ".o_searchview_facet .o_facet_remove",
+      run: "click",
+    },
+    {
       content: "Search the client who is about to become warm",
-      trigger: ".o_searchview_input",
+      trigger: "body:not(:has(.o_searchview_facet)) .o_searchview_input",
       run: "edit Tour Waker",
     },
     {
