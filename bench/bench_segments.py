@@ -29,6 +29,8 @@ import subprocess
 import sys
 import time
 
+import bench_history
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -289,22 +291,39 @@ def run_size(args, n):
         )
         cr.commit()
         Engine = env["client.segment.engine"]
-        row["first"], stats = timed(Engine.recompute, company)
+        with bench_history.StepTimer(env) as steps:
+            row["first"], stats = timed(Engine.recompute, company)
+        row["first_steps"] = dict(steps.seconds)
         cr.commit()
         row["written_first"] = stats["written"]
+        row["history_first"] = bench_history.history_rows(cr, SQL, company.id)
         row["rss"] = peak_rss_mb()
         row["touched"] = touch_one_percent(
             cr, SQL, partner_ids, journal_id, currency_id, company.id
         )
         cr.commit()
-        row["rerun"], stats = timed(Engine.recompute, company)
+        with bench_history.StepTimer(env) as steps:
+            row["rerun"], stats = timed(Engine.recompute, company)
+        row["rerun_steps"] = dict(steps.seconds)
         cr.commit()
         row["written_rerun"] = stats["written"]
         row["aggregated"] = stats["aggregated"]
+        row["history_rerun"] = (
+            bench_history.history_rows(cr, SQL, company.id) - row["history_first"]
+        )
         incremental = snapshot(cr, SQL, company.id)
         row["full"], _stats = timed(full_recompute, env, company)
         row["equal"] = incremental == snapshot(cr, SQL, company.id)
         cr.commit()
+        row["history_year"] = bench_history.seed_year_of_history(
+            cr, SQL, company.id, partner_ids
+        )
+        cr.commit()
+        row["movements"], row["moves"] = bench_history.movements(env, company)
+        row["what_if"], row["what_if_window"], _moves = bench_history.what_if(
+            env, company
+        )
+        cr.rollback()
         row["floor"], _count = timed(floor_query, cr, SQL, company.id)
         sample = partner_ids[: args.slice]
         elapsed, _ = timed(per_partner, env, sample)
@@ -334,9 +353,11 @@ def main():
     )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
+    rows = []
     unequal = []
     for n in (int(size) for size in args.sizes.split(",")):
         row = run_size(args, n)
+        rows.append(row)
         if not row["equal"]:
             unequal.append(n)
         print(
@@ -351,6 +372,7 @@ def main():
             flush=True,
         )
 
+    bench_history.print_table(rows)
     if unequal:
         sys.exit(f"incremental rerun differs from a full recompute at {unequal}")
 

@@ -13,6 +13,8 @@ from . import client_key_date
 from . import client_funnel_stage
 from . import client_refusal_reason
 from . import client_type
+from . import client_segment_history
+from . import client_segment_rhythm
 from . import client_work_plan_trigger
 from . import client_work_plan_run
 from . import mail_activity

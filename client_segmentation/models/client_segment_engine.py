@@ -35,6 +35,10 @@ SEGMENT_FIELDS = (
     "segment_first_purchase_date",
     "segment_last_purchase_date",
     "purchase_frequency",
+    # buying rhythm (client.segment.rhythm)
+    "buying_interval_days",
+    "next_purchase_date",
+    "rhythm_state",
 )
 # Figures of a client: aggregated from its documents, kept in the state so
 # that a rerun re-aggregates only the clients whose documents changed.
@@ -45,6 +49,7 @@ FIGURE_COLUMNS = (
     "segment_window_purchase_count",
     "segment_first_purchase_date",
     "segment_last_purchase_date",
+    "buying_interval_days",
 )
 # Columns of client.segment.state: the figures and the segment values.
 STATE_COLUMNS = tuple(dict.fromkeys(FIGURE_COLUMNS + SEGMENT_FIELDS))
@@ -53,6 +58,7 @@ SEGMENT_DIMENSIONS = {
     "abc": "abc_class",
     "recency": "recency_segment",
     "frequency": "purchase_frequency",
+    "rhythm": "rhythm_state",
 }
 # Errors of one batch caused by a concurrent transaction: retried, then left
 # to the next run; never fatal to the whole run.
@@ -118,9 +124,13 @@ class ClientSegmentEngine(models.AbstractModel):
 
         ``changes`` is a :class:`~..sqlutil.TempTable` with rows
         ``(partner_id, dimension, old_value, new_value)``; dimension in
-        ``abc``, ``recency``, ``frequency``, ``stage``. Called once per
-        company, after the partners are written, in the run's transaction.
+        ``abc``, ``recency``, ``frequency``, ``rhythm``, ``stage``. Called
+        once per company, after the partners are written, in the run's
+        transaction.
         """
+        self.env["client.segment.history"]._record_changes(
+            company, changes, today, first_run
+        )
 
     # ------------------------------------------------------------------
     # Result
@@ -132,7 +142,9 @@ class ClientSegmentEngine(models.AbstractModel):
             "clients": 0,
             "written": 0,
             "seconds": 0.0,
-            "changes": dict.fromkeys(("abc", "recency", "frequency", "stage"), 0),
+            "changes": dict.fromkeys(
+                ("abc", "recency", "frequency", "rhythm", "stage"), 0
+            ),
             "classes": dict.fromkeys(segmentation.ABC_CLASSES, 0),
             "segments": dict.fromkeys(segmentation.RECENCY_SEGMENTS[:3], 0),
             "skipped": 0,
@@ -280,7 +292,10 @@ class ClientSegmentEngine(models.AbstractModel):
 
     @api.model
     def _figures_key(self, company):
-        return f"{company.segment_window_months}/{company.segment_revenue_source}"
+        # "rhythm": states stored before the buying rhythm lack its interval
+        return (
+            f"{company.segment_window_months}/{company.segment_revenue_source}/rhythm"
+        )
 
     @api.model
     def _run_company(self, company, partners, commit, started):
@@ -491,7 +506,7 @@ class ClientSegmentEngine(models.AbstractModel):
     def _collect_figures(self, company, today, dirty):
         """Aggregate the documents of every client (``dirty`` None) or of the
         ``dirty`` clients, one row per commercial partner, in the columns of
-        the state."""
+        the state (the usual buying interval from ``client.segment.rhythm``)."""
         start = segmentation.window_start(today, company.segment_window_months)
         in_window = SQL("TRUE") if start is None else SQL("day >= %s", start)
         scope = (
@@ -499,7 +514,7 @@ class ClientSegmentEngine(models.AbstractModel):
             if dirty is None
             else SQL("partner_id IN (SELECT partner_id FROM %s)", dirty.sql)
         )
-        return TempTable(
+        figures = TempTable(
             self.env.cr,
             "client_segment_figures",
             SQL(
@@ -526,6 +541,8 @@ class ClientSegmentEngine(models.AbstractModel):
                 scope=scope,
             ),
         )
+        self.env["client.segment.rhythm"]._collect(company, figures, today)
+        return figures
 
     @api.model
     def _classified_sql(self, company, today, figures, dirty):
@@ -575,7 +592,8 @@ class ClientSegmentEngine(models.AbstractModel):
                             THEN 'regular'
                         ELSE 'rare' END AS purchase_frequency,
                    ROUND(r.segment_revenue_total / r.segment_purchase_count,
-                         %(digits)s) AS segment_purchase_average
+                         %(digits)s) AS segment_purchase_average,
+                   %(rhythm)s
               FROM (
                   SELECT f.*,
                          SUM(f.segment_revenue_window)
@@ -597,6 +615,12 @@ class ClientSegmentEngine(models.AbstractModel):
             regular=regular,
             digits=company.currency_id.decimal_places,
             all_figures=all_figures,
+            rhythm=SQL(", ").join(
+                SQL("%s AS %s", expression, SQL.identifier(name))
+                for name, expression in self.env["client.segment.rhythm"]
+                ._values_sql(company, today, SQL("r"))
+                .items()
+            ),
         )
 
     @api.model
@@ -641,9 +665,7 @@ class ClientSegmentEngine(models.AbstractModel):
                        n.partner_id IS NULL OR o.partner_id IS NULL
                            OR c.partner_id IS NOT NULL
                            OR (%(new)s) IS DISTINCT FROM (%(old)s) AS segment_changed,
-                       o.abc_class AS old_abc,
-                       o.recency_segment AS old_recency,
-                       o.purchase_frequency AS old_frequency
+                       %(old_values)s
                   FROM (%(classified)s) n
                   FULL JOIN (SELECT * FROM client_segment_state
                               WHERE company_id = %(company)s) o
@@ -657,6 +679,14 @@ class ClientSegmentEngine(models.AbstractModel):
                 values=values,
                 new=new,
                 old=old,
+                old_values=SQL(", ").join(
+                    SQL(
+                        "o.%s AS %s",
+                        SQL.identifier(field),
+                        SQL.identifier(f"old_{dim}"),
+                    )
+                    for dim, field in SEGMENT_DIMENSIONS.items()
+                ),
                 classified=self._classified_sql(company, today, figures, dirty),
                 company=company.id,
                 candidates=candidates,

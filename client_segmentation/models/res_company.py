@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import pressure, settings
+from ..tools import pressure, rhythm, settings
 
 # Company fields that make the segmentation settings, validated together.
 SEGMENT_SETTINGS_FIELDS = (
@@ -180,6 +180,49 @@ class ResCompany(models.Model):
             )
         if values:
             self.write(values)
+
+    # --- Clients over time ---------------------------------------------------
+    segment_history_start = fields.Date(
+        string="Segment History Since",
+        readonly=True,
+        copy=False,
+        help="Date of the first segment recompute: from then on, every change "
+        "of class, segment and stage is in the segment history.",
+    )
+
+    # --- Buying rhythm -------------------------------------------------------
+    segment_rhythm_lead_days = fields.Integer(
+        string="Due Soon From (days before)",
+        default=7,
+        help="A client with a buying rhythm is due soon from this many days "
+        "before the expected next purchase.",
+    )
+    segment_rhythm_tolerance_days = fields.Integer(
+        string="Overdue After (days late)",
+        default=7,
+        help="A client who has not bought this many days after the expected "
+        "next purchase is overdue.",
+    )
+
+    @api.constrains("segment_rhythm_lead_days", "segment_rhythm_tolerance_days")
+    def _check_segment_rhythm_settings(self):
+        for company in self:
+            try:
+                rhythm.check_rhythm_settings(
+                    company.segment_rhythm_lead_days,
+                    company.segment_rhythm_tolerance_days,
+                )
+            except rhythm.SettingsError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the buying rhythm's 'due soon' lead time and "
+                        "overdue tolerance cannot be negative (lead: %(lead)s "
+                        "days, tolerance: %(tolerance)s days).",
+                        company=company.name,
+                        lead=company.segment_rhythm_lead_days,
+                        tolerance=company.segment_rhythm_tolerance_days,
+                    )
+                ) from error
 
     # --- Work plans: contact pressure ----------------------------------------
     work_plan_pressure_touches = fields.Integer(

@@ -82,6 +82,19 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.segment_funnel_long_months", readonly=False
     )
 
+    # --- Clients over time ---------------------------------------------------
+    segment_history_start = fields.Date(related="company_id.segment_history_start")
+    segment_rhythm_lead_days = fields.Integer(
+        related="company_id.segment_rhythm_lead_days", readonly=False
+    )
+    segment_rhythm_tolerance_days = fields.Integer(
+        related="company_id.segment_rhythm_tolerance_days", readonly=False
+    )
+
+    def action_preview_segments(self):
+        """What-if of the settings on the form against the last recompute."""
+        return self.env["client.segment.preview"]._action_open(self)
+
     # --- Work plans: contact pressure ----------------------------------------
     work_plan_pressure_touches = fields.Integer(
         related="company_id.work_plan_pressure_touches", readonly=False

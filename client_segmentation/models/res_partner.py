@@ -332,6 +332,77 @@ class ResPartner(models.Model):
         help="Replaces the computed temperature of the client.",
     )
 
+    # ------------------------------------------------------------------
+    # Clients over time: buying rhythm (tools/rhythm.py, computed with the
+    # segments) and the segment history (client.segment.history).
+    # ------------------------------------------------------------------
+
+    buying_interval_days = fields.Integer(
+        string="Usual Interval (days)",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        help="Median number of days between two purchase days, for clients "
+        "with at least three purchase days. Computed with the segments.",
+    )
+    next_purchase_date = fields.Date(
+        string="Expected Next Purchase",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        help="Last purchase plus the usual interval.",
+    )
+    rhythm_state = fields.Selection(
+        selection=[
+            ("not_due", "Not Due"),
+            ("due_soon", "Due Soon"),
+            ("overdue", "Overdue"),
+        ],
+        string="Buying Rhythm",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        group_expand=True,
+        help="Due soon from the company's lead time before the expected next "
+        "purchase, overdue after its tolerance. Empty: no rhythm yet.",
+    )
+    segment_history_count = fields.Integer(
+        string="Segment Changes",
+        compute="_compute_segment_history_count",
+    )
+
+    @api.depends_context("company")
+    def _compute_segment_history_count(self):
+        """One grouped count for the recordset, in the current company."""
+        counts = {}
+        commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
+        if commercial_ids:
+            counts = dict(
+                self.env["client.segment.history"]._read_group(
+                    [
+                        ("partner_id", "in", commercial_ids),
+                        ("company_id", "=", self.env.company.id),
+                    ],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            )
+        for partner in self:
+            partner.segment_history_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_segment_history(self):
+        """The client's own timeline of segment changes in this company."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "client_segmentation.client_segment_history_action"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["context"] = {}
+        return action
+
     @api.depends_context("company")
     def _compute_segment_computed_at(self):
         company = self.env.company
@@ -660,12 +731,17 @@ class ResPartner(models.Model):
         self._check_funnel_computed_fields_not_written(vals)
         if "funnel_stage_id" in vals:
             vals = self._funnel_prepare_stage_write(vals)
+        # Segment history: manual changes of stage, typology and override.
+        History = self.env["client.segment.history"]
+        history_before = History._manual_values(self, vals)
         moved_from = (
             self.commercial_partner_id
             if {"parent_id", "is_company"} & set(vals)
             else self.browse()
         )
         result = super().write(vals)
+        if history_before:
+            History._record_manual_changes(self, history_before)
         if {"funnel_stage_id", "temperature_override"} & set(vals):
             self.env["client.funnel.engine"]._refresh_temperature(
                 self, self.env.company

@@ -13,6 +13,9 @@ from . import test_funnel_access
 from . import test_funnel_tour
 from . import test_segment_engine
 from . import test_engine_concurrency
+from . import test_segment_history
+from . import test_buying_rhythm
+from . import test_segment_preview
 from . import test_access_roles
 from . import test_config_safety
 from . import test_work_plan

@@ -4,3 +4,4 @@ from . import settings
 from . import segmentation
 from . import key_dates
 from . import funnel
+from . import rhythm
