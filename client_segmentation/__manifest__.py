@@ -16,6 +16,7 @@
         "security/client_segment_state_security.xml",
         "security/client_segment_history_security.xml",
         "security/client_company_shared_security.xml",
+        "security/client_work_plan_security.xml",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
@@ -26,6 +27,7 @@
         "data/client_funnel_stage_data.xml",
         "data/client_type_data.xml",
         "data/client_refusal_reason_data.xml",
+        "data/client_work_plan_data.xml",
         "views/client_funnel_stage_views.xml",
         "views/client_type_views.xml",
         "views/client_refusal_reason_views.xml",
@@ -38,6 +40,8 @@
         "views/res_partner_search_views.xml",
         "views/client_board_views.xml",
         "views/client_analysis_views.xml",
+        "views/client_work_plan_trigger_views.xml",
+        "views/client_work_plan_run_views.xml",
         "views/res_config_settings_views.xml",
         "views/client_segmentation_settings_views.xml",
         "wizards/client_refusal_wizard_views.xml",
@@ -60,6 +64,7 @@
         ],
         "web.assets_tests": [
             "client_segmentation/static/tests/tours/client_segmentation_tour.js",
+            "client_segmentation/static/tests/tours/client_segmentation_work_plan_tour.js",
         ],
     },
 }

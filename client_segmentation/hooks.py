@@ -1,12 +1,18 @@
 from odoo.tools import SQL
 
 # The addon's activity types leave with it; their activities (key date
-# reminders) would block the uninstall (restrict) or stay orphaned. The key
-# dates go with their table, but first: they restrict the deletion of the
-# key date types, which the uninstall removes before dropping the tables.
+# reminders, work plan steps) would block the uninstall (restrict) or stay
+# orphaned, and so would the steps of users' activity plans that use them.
+# The key dates go with their table, but first: they restrict the deletion of
+# the key date types, which the uninstall removes before dropping the tables.
 REMINDER_ACTIVITY_TYPES = (
     "client_segmentation.mail_activity_type_key_date_call",
     "client_segmentation.mail_activity_type_key_date_congratulate",
+)
+WORK_PLAN_ACTIVITY_TYPES = (
+    "client_segmentation.mail_activity_type_work_plan_call",
+    "client_segmentation.mail_activity_type_work_plan_care",
+    "client_segmentation.mail_activity_type_work_plan_offer",
 )
 # Indexes that client.segment.state.init() adds to core tables for the
 # incremental recompute; the tables outlive the module.
@@ -19,13 +25,21 @@ CORE_TABLE_INDEXES = (
 
 def uninstall_hook(env):
     env["client.key.date"].sudo().with_context(active_test=False).search([]).unlink()
+    # The work plan triggers restrict the deletion of the shipped plans,
+    # which the uninstall removes before dropping the triggers' table.
+    env["client.work.plan.trigger"].sudo().with_context(active_test=False).search(
+        []
+    ).unlink()
     type_ids = [
         activity_type.id
-        for xmlid in REMINDER_ACTIVITY_TYPES
+        for xmlid in REMINDER_ACTIVITY_TYPES + WORK_PLAN_ACTIVITY_TYPES
         if (activity_type := env.ref(xmlid, raise_if_not_found=False))
     ]
     if type_ids:
         env["mail.activity"].sudo().with_context(active_test=False).search(
+            [("activity_type_id", "in", type_ids)]
+        ).unlink()
+        env["mail.activity.plan.template"].sudo().search(
             [("activity_type_id", "in", type_ids)]
         ).unlink()
     # Leave core tables as they were before the module.

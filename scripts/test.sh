@@ -12,6 +12,10 @@
 #              tours and sales-source tests excluded (they run below)
 #   tours      tests tagged client_segmentation_tour, Odoo's runner, headless Chromium
 #   sale       `sale` installed, then the tests tagged client_segmentation_sale
+#   glue       the glue modules (client_segmentation_crm, _mass_mailing,
+#              _spreadsheet_dashboard) install themselves with their app, alone
+#              and together, pass their tests (tag client_segmentation_glue) and
+#              uninstall cleanly, alone and together
 #   checklog   no WARNING/ERROR/CRITICAL record in any Odoo log above
 #   uninstall  scripts/test-uninstall.sh: uninstall, reinstall and the upgrade
 #              from 18.0.1.0.0 in throw-away databases (its own log check)
@@ -66,7 +70,7 @@ section "lint: ruff check, ruff format --check, pylint-odoo, README.rst up to da
 t=$SECONDS p=0 f=0
 if "$PY" -m ruff check "$REPO"; then p=$((p + 1)); else f=$((f + 1)); fi
 if "$PY" -m ruff format --check "$REPO"; then p=$((p + 1)); else f=$((f + 1)); fi
-if "$PY" -m pylint --rcfile="$REPO/.pylintrc" "$ADDON_DIR"; then p=$((p + 1)); else f=$((f + 1)); fi
+if "$PY" -m pylint --rcfile="$REPO/.pylintrc" "$ADDON_DIR" "$ADDON_DIR"_*; then p=$((p + 1)); else f=$((f + 1)); fi
 if "$PY" "$REPO/scripts/gen_readme.py" --check; then p=$((p + 1)); else f=$((f + 1)); fi
 tier lint $p $f 0 $((SECONDS - t)) "ruff check, ruff format, pylint-odoo, README.rst"
 
@@ -165,12 +169,79 @@ else
     tier sale 0 0 0 0 "FAIL not run: install failed"
 fi
 
+# ---------------------------------------------------------------- glue
+# Glue modules (auto_install): spreadsheet_dashboard comes with account, so its
+# glue came with the addon; crm's glue installs alone, uninstalls alone; then
+# crm's and mass_mailing's together, the glue tests, and all three uninstalled
+# together. Each step checks the modules' states.
+section "glue: crm, mass_mailing, spreadsheet_dashboard glue modules (logs: $LOGDIR/glue-*.log)"
+t=$SECONDS gp=0 gf=0
+states() {
+    psql -d "$DB" -tAc "SELECT string_agg(name || '=' || state, ' ' ORDER BY name)
+        FROM ir_module_module WHERE name LIKE '${ADDON}%' OR name IN ('crm', 'mass_mailing')"
+}
+expect() { # expect WHAT NAME=STATE...: one passed or failed check
+    local what=$1 now
+    shift
+    now=" $(states) "
+    for want in "$@"; do
+        if [[ "$now" != *" $want "* ]]; then
+            echo "glue: $what: expected $want, got:$now"
+            gf=$((gf + 1))
+            return
+        fi
+    done
+    gp=$((gp + 1))
+}
+glue_odoo() { # glue_odoo LOG ARGS...: an Odoo run that must succeed
+    local log=$1
+    shift
+    odoo_cmd -c "$ODOORC" -d "$DB" --stop-after-init --log-level=info "$@" >"$log" 2>&1 ||
+        { tail -n 30 "$log"; gf=$((gf + 1)); }
+}
+uninstall() { # uninstall LOG MODULE,...: Odoo's shell, as an admin would
+    printf '%s\n' \
+        "env['ir.module.module'].search([('name', 'in', '$2'.split(','))]).button_immediate_uninstall()" \
+        "env.cr.commit()" |
+        odoo_cmd shell -c "$ODOORC" -d "$DB" --no-http --log-level=info >"$1" 2>&1 ||
+        { tail -n 30 "$1"; gf=$((gf + 1)); }
+}
+if [[ -n "$INSTALLED" ]]; then
+    expect "with the addon" "${ADDON}_spreadsheet_dashboard=installed" \
+        "${ADDON}_crm=uninstalled" "${ADDON}_mass_mailing=uninstalled"
+    glue_odoo "$LOGDIR/glue-crm.log" -i crm
+    expect "crm alone" "${ADDON}_crm=installed" "${ADDON}_mass_mailing=uninstalled"
+    uninstall "$LOGDIR/glue-uninstall-crm.log" "${ADDON}_crm"
+    expect "crm glue uninstalled alone" "${ADDON}_crm=uninstalled" "crm=installed" \
+        "${ADDON}=installed"
+    glue_odoo "$LOGDIR/glue-install.log" -i "mass_mailing,${ADDON}_crm"
+    expect "together" "${ADDON}_crm=installed" "${ADDON}_mass_mailing=installed" \
+        "${ADDON}_spreadsheet_dashboard=installed"
+    rc=0
+    # --http-port 0: the system picks a free port (no HttpCase among these
+    # tests), so a concurrent run cannot take it between choice and bind.
+    odoo_cmd -c "$ODOORC" -d "$DB" --test-enable --test-tags "${ADDON}_glue" \
+        --stop-after-init --http-port 0 --log-level=info \
+        >"$LOGDIR/glue.log" 2>&1 || rc=$?
+    grep -E " (WARNING|ERROR|CRITICAL) | Starting |: skipped " "$LOGDIR/glue.log" | cut -c1-300 | tail -n 40 || true
+    read -r p f s <<<"$(counts odoo "$LOGDIR/glue.log")"
+    uninstall "$LOGDIR/glue-uninstall.log" \
+        "${ADDON}_crm,${ADDON}_mass_mailing,${ADDON}_spreadsheet_dashboard"
+    expect "uninstalled together" "${ADDON}_crm=uninstalled" \
+        "${ADDON}_mass_mailing=uninstalled" "${ADDON}_spreadsheet_dashboard=uninstalled" \
+        "${ADDON}=installed"
+    tier glue $((p + gp)) $((f + gf)) "$s" $((SECONDS - t)) \
+        "$gp state checks$( ((rc)) && echo "; FAIL odoo rc=$rc")"
+else
+    tier glue 0 0 0 0 "FAIL not run: install failed"
+fi
+
 # ---------------------------------------------------------------- checklog
 section "checklog: WARNING/ERROR/CRITICAL records in the Odoo logs"
 t=$SECONDS
 if "$PY" "$REPO/scripts/logtool.py" checklog "$REPO/scripts/checklog-ignore.txt" \
     "$LOGDIR"/install.log "$LOGDIR"/pytest-odoo.log "$LOGDIR"/tours.log \
-    "$LOGDIR"/sale-install.log "$LOGDIR"/sale.log; then
+    "$LOGDIR"/sale-install.log "$LOGDIR"/sale.log "$LOGDIR"/glue*.log; then
     echo "no WARNING/ERROR/CRITICAL record"
     tier checklog 1 0 0 $((SECONDS - t))
 else

@@ -16,3 +16,9 @@ from . import client_type
 from . import client_segment_history
 from . import client_segment_rhythm
 from . import client_demo_data
+from . import client_work_plan_trigger
+from . import client_work_plan_run
+from . import mail_activity
+from . import mail_activity_plan_template
+from . import mail_activity_plan
+from . import client_segment_engine_work_plan

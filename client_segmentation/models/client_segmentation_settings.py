@@ -51,6 +51,12 @@ class ClientSegmentationSettings(models.TransientModel):
     key_date_responsible_user_id = fields.Many2one(
         related="company_id.key_date_responsible_user_id", readonly=False
     )
+    work_plan_pressure_touches = fields.Integer(
+        related="company_id.work_plan_pressure_touches", readonly=False
+    )
+    work_plan_pressure_days = fields.Integer(
+        related="company_id.work_plan_pressure_days", readonly=False
+    )
     segment_last_run_at = fields.Datetime(related="company_id.segment_last_run_at")
 
     @api.model_create_multi

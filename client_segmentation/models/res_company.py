@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import rhythm, settings
+from ..tools import pressure, rhythm, settings
 
 # Company fields that make the segmentation settings, validated together.
 SEGMENT_SETTINGS_FIELDS = (
@@ -20,6 +20,8 @@ SEGMENT_SETTINGS_EDITABLE = (
     *SEGMENT_SETTINGS_FIELDS,
     "segment_revenue_source",
     "key_date_responsible_user_id",
+    "work_plan_pressure_touches",
+    "work_plan_pressure_days",
 )
 
 
@@ -221,3 +223,43 @@ class ResCompany(models.Model):
                         tolerance=company.segment_rhythm_tolerance_days,
                     )
                 ) from error
+
+    # --- Work plans: contact pressure ----------------------------------------
+    work_plan_pressure_touches = fields.Integer(
+        string="Touches Allowed",
+        default=1,
+        help="Work plans touch a client at most this many times per period "
+        "(planned activities, and mailings sent when Email Marketing is "
+        "installed); a step that would exceed it moves to the next free day.",
+    )
+    work_plan_pressure_days = fields.Integer(
+        string="Per Days",
+        default=7,
+        help="Length of the contact-pressure period, in days.",
+    )
+
+    @api.constrains("work_plan_pressure_touches", "work_plan_pressure_days")
+    def _check_work_plan_pressure(self):
+        for company in self:
+            try:
+                pressure.check_settings(
+                    company.work_plan_pressure_touches,
+                    company.work_plan_pressure_days,
+                )
+            except pressure.PressureError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the contact pressure needs at least 1 touch "
+                        "(Touches Allowed: %(touches)s) per at least 1 day (Per "
+                        "Days: %(days)s).",
+                        company=company.name,
+                        touches=company.work_plan_pressure_touches,
+                        days=company.work_plan_pressure_days,
+                    )
+                ) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["client.work.plan.trigger"]._create_default_triggers(companies)
+        return companies

@@ -94,3 +94,11 @@ class ResConfigSettings(models.TransientModel):
     def action_preview_segments(self):
         """What-if of the settings on the form against the last recompute."""
         return self.env["client.segment.preview"]._action_open(self)
+
+    # --- Work plans: contact pressure ----------------------------------------
+    work_plan_pressure_touches = fields.Integer(
+        related="company_id.work_plan_pressure_touches", readonly=False
+    )
+    work_plan_pressure_days = fields.Integer(
+        related="company_id.work_plan_pressure_days", readonly=False
+    )

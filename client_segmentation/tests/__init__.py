@@ -19,3 +19,6 @@ from . import test_segment_preview
 from . import test_access_roles
 from . import test_config_safety
 from . import test_client_boards
+from . import test_work_plan
+from . import test_work_plan_access
+from . import test_work_plan_tour

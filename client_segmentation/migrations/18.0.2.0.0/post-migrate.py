@@ -1,10 +1,13 @@
 """18.0.2.0.0: stage colours are validated as #rrggbb (they reach a style
 attribute of the boards); a colour saved before that is reset to white, so
 the stage stays editable. Stages, types, reasons and key date types get a
-company: the existing ones stay shared (empty company), as before."""
+company: the existing ones stay shared (empty company), as before. The work
+plans arrive: the shipped plans and each company's (inactive) triggers, which
+a new install creates from its data."""
 
 import logging
 
+from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -39,3 +42,6 @@ def migrate(cr, version):
             """
         )
     )
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["mail.activity.plan"]._create_default_work_plans()
+    env["client.work.plan.trigger"]._create_default_triggers()

@@ -1,0 +1,612 @@
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
+
+from ..tools import pressure
+
+_logger = logging.getLogger(__name__)
+
+# Activities written per INSERT statement when a run launches plans.
+WORK_PLAN_ACTIVITY_BATCH_SIZE = 50_000
+
+_lt = LazyTranslate(__name__)
+
+DIMENSIONS = [
+    ("recency", _lt("Recency segment")),
+    ("abc", _lt("ABC class")),
+    ("stage", _lt("Funnel stage")),
+]
+# The buying rhythm ("due to buy again") is a dimension where the client has
+# one: the partner field the engine reports as the ``rhythm`` change.
+RHYTHM_FIELD = "rhythm_state"
+
+
+class ClientWorkPlanTrigger(models.Model):
+    """Per company: when a client enters a segment value (a recency segment,
+    an ABC class, a funnel stage), the segment engine launches an ordinary
+    Odoo activity plan (``mail.activity.plan`` on contacts) for that client,
+    once per entry, under the company's contact-pressure limit. Its
+    remaining steps are cancelled when the client leaves the value or buys."""
+
+    _name = "client.work.plan.trigger"
+    _description = "Client Work Plan Trigger"
+    _order = "company_id, sequence, id"
+    _check_company_auto = True
+
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        default=lambda self: self.env.company,
+    )
+    dimension = fields.Selection(
+        selection="_selection_dimension",
+        string="When a client enters",
+        required=True,
+        default="recency",
+    )
+    recency_segment = fields.Selection(
+        selection=[("hot", "Hot"), ("warm", "Warm"), ("sleeping", "Sleeping")],
+        string="Recency",
+    )
+    abc_class = fields.Selection(
+        selection=[("a", "A"), ("b", "B"), ("c", "C")],
+        string="ABC Class",
+    )
+    rhythm_state = fields.Selection(
+        selection=[("due_soon", "Due to buy again"), ("overdue", "Overdue")],
+        string="Buying Rhythm",
+        help="Entering 'due soon' (the usual time to buy again is near) or "
+        "'overdue' by the client's own buying rhythm.",
+    )
+    funnel_stage_id = fields.Many2one(
+        comodel_name="client.funnel.stage",
+        ondelete="cascade",
+    )
+    value = fields.Char(
+        compute="_compute_value",
+        store=True,
+        help="The value as the segment engine's change set names it.",
+    )
+    plan_id = fields.Many2one(
+        comodel_name="mail.activity.plan",
+        required=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('res_model', '=', 'res.partner')]",
+        help="An ordinary activity plan on contacts: its steps become the "
+        "client's activities, dated from the day the client enters.",
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Fixed Responsible",
+        check_company=True,
+        domain="[('share', '=', False)]",
+        help="For clients without a salesperson (or whose salesperson left or "
+        "does not work for this company). Empty: the leader of the sales team "
+        "of the client's salesperson. Steps with their own default user in the "
+        "plan keep that user.",
+    )
+    cancel_on_purchase = fields.Boolean(
+        default=True,
+        help="Cancel the remaining steps when the client buys after entering.",
+    )
+    run_ids = fields.One2many(
+        comodel_name="client.work.plan.run",
+        inverse_name="trigger_id",
+        string="Entries",
+    )
+    run_count = fields.Integer(compute="_compute_run_count", string="Entry Count")
+
+    _sql_constraints = [
+        (
+            "trigger_unique",
+            "unique(company_id, dimension, value, plan_id)",
+            "This plan is already triggered by this value in this company.",
+        ),
+    ]
+
+    @api.model
+    def _selection_dimension(self):
+        dimensions = [(key, self.env._(label)) for key, label in DIMENSIONS]
+        if RHYTHM_FIELD in self.env["res.partner"]._fields:
+            dimensions.append(("rhythm", self.env._("Buying rhythm")))
+        return dimensions
+
+    @api.depends(
+        "dimension", "recency_segment", "abc_class", "funnel_stage_id", "rhythm_state"
+    )
+    def _compute_value(self):
+        for trigger in self:
+            trigger.value = {
+                "recency": trigger.recency_segment or False,
+                "abc": trigger.abc_class or False,
+                "stage": trigger.funnel_stage_id and str(trigger.funnel_stage_id.id),
+                "rhythm": trigger.rhythm_state or False,
+            }.get(trigger.dimension) or False
+
+    @api.depends(
+        "dimension", "recency_segment", "abc_class", "funnel_stage_id", "rhythm_state"
+    )
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        dimensions = dict(self._fields["dimension"]._description_selection(self.env))
+        for trigger in self:
+            field = {
+                "recency": "recency_segment",
+                "abc": "abc_class",
+                "stage": "funnel_stage_id",
+                "rhythm": "rhythm_state",
+            }.get(trigger.dimension)
+            value = trigger[field] if field else False
+            if field and self._fields[field].type == "selection":
+                value = dict(self._fields[field]._description_selection(self.env)).get(
+                    value
+                )
+            elif value:
+                value = value.display_name
+            trigger.display_name = self.env._(
+                "%(dimension)s %(value)s: %(plan)s",
+                dimension=dimensions.get(trigger.dimension, ""),
+                value=value or "?",
+                plan=trigger.plan_id.name or "",
+            )
+
+    def _compute_run_count(self):
+        counts = dict(
+            self.env["client.work.plan.run"]._read_group(
+                [("trigger_id", "in", self.ids)], ["trigger_id"], ["__count"]
+            )
+        )
+        for trigger in self:
+            trigger.run_count = counts.get(trigger, 0)
+
+    @api.constrains(
+        "dimension", "recency_segment", "abc_class", "funnel_stage_id", "rhythm_state"
+    )
+    def _check_value(self):
+        labels = dict(self._fields["dimension"]._description_selection(self.env))
+        for trigger in self:
+            if not trigger.value:
+                raise ValidationError(
+                    self.env._(
+                        "Choose the value the client enters for the work plan "
+                        "trigger (%(dimension)s).",
+                        dimension=labels.get(trigger.dimension, trigger.dimension),
+                    )
+                )
+
+    @api.constrains("plan_id")
+    def _check_plan(self):
+        for trigger in self:
+            plan = trigger.plan_id.sudo()
+            if plan.res_model != "res.partner":
+                raise ValidationError(
+                    self.env._(
+                        "The Plan of a work plan trigger must apply to contacts "
+                        "(plan '%(plan)s' applies to %(model)s).",
+                        plan=plan.name,
+                        model=plan.res_model_id.name or plan.res_model,
+                    )
+                )
+            if not plan.template_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The Plan '%(plan)s' has no steps: add at least one "
+                        "activity to it before triggering it.",
+                        plan=plan.name,
+                    )
+                )
+
+    @api.model
+    def _create_default_triggers(self, companies=None):
+        """The work plans of the recency groups, one trigger each, for every
+        company that has no trigger yet. Inactive: launching activities for
+        a whole client base is a sales manager's decision."""
+        companies = companies or self.env["res.company"].search([])
+        defaults = [
+            ("hot", "client_segmentation.mail_activity_plan_hot", False),
+            ("warm", "client_segmentation.mail_activity_plan_warm", True),
+            ("sleeping", "client_segmentation.mail_activity_plan_sleeping", True),
+        ]
+        plans = {
+            segment: self.env.ref(xmlid, raise_if_not_found=False)
+            for segment, xmlid, _cancel in defaults
+        }
+        # sudo: default configuration created at install or with a company.
+        Trigger = self.sudo().with_context(active_test=False)
+        configured = set(
+            Trigger.search([("company_id", "in", companies.ids)]).company_id.ids
+        )
+        Trigger.create(
+            [
+                {
+                    "company_id": company.id,
+                    "sequence": sequence,
+                    "active": False,
+                    "dimension": "recency",
+                    "recency_segment": segment,
+                    "plan_id": plans[segment].id,
+                    "cancel_on_purchase": cancel,
+                }
+                for company in companies
+                if company.id not in configured
+                for sequence, (segment, _xmlid, cancel) in enumerate(defaults)
+                if plans[segment]
+            ]
+        )
+
+    def action_view_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "client_segmentation.client_work_plan_run_action"
+        )
+        action["domain"] = [("trigger_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Engine: the change set of a recompute turns into plans.
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _apply_changes(self, company, changes, today, first_run):
+        """Launch and cancel work plans of ``company`` from a recompute's
+        change set (a temporary table of ``(partner_id, dimension,
+        old_value, new_value)`` rows, see docs/adr-005-engine-services.md).
+
+        Set-based: one statement per trigger to record the entries, one
+        query for the clients' touches, one INSERT per batch of activities.
+        A company's first run is its starting point, not an entry: it
+        launches nothing (cancellations still apply). Raw SQL bypasses access
+        rules: the engine's callers check rights (sales manager or cron).
+        Returns counts for the run's summary.
+        """
+        result = {"entries": 0, "activities": 0, "cancelled": 0, "unassigned": 0}
+        # sudo: engine bookkeeping, the caller's rights were checked.
+        Trigger = self.sudo().with_context(active_test=False)
+        triggers = Trigger.search([("company_id", "=", company.id)])
+        if not triggers:
+            return result
+        self.env.flush_all()
+        cancelled = self._cancel_runs(company, changes, today)
+        result["cancelled"] = cancelled
+        if not first_run:
+            for trigger in triggers.filtered("active"):
+                launched = trigger._launch(company, changes, today)
+                for key, count in launched.items():
+                    result[key] += count
+        if any(result.values()):
+            _logger.info(
+                "Work plans of %s: %s entries, %s activities planned, %s entries "
+                "cancelled, %s clients without responsible",
+                company.name,
+                result["entries"],
+                result["activities"],
+                result["cancelled"],
+                result["unassigned"],
+            )
+        return result
+
+    @api.model
+    def _cancel_runs(self, company, changes, today):
+        """Cancel the running entries of clients that left their trigger's
+        value (in the change set) or bought after entering; delete their
+        steps not done yet (done ones are in the chatter already)."""
+        cr = self.env.cr
+        common = {
+            "company": company.id,
+            "today": today,
+            "uid": self.env.uid,
+            "now": fields.Datetime.now(),
+        }
+        cr.execute(
+            SQL(
+                """
+                UPDATE client_work_plan_run r
+                   SET state = 'cancelled', cancel_reason = 'left',
+                       cancelled_on = %(today)s, write_uid = %(uid)s,
+                       write_date = %(now)s
+                  FROM client_work_plan_trigger t, %(changes)s c
+                 WHERE t.id = r.trigger_id
+                   AND r.company_id = %(company)s
+                   AND r.state = 'running'
+                   AND c.partner_id = r.partner_id
+                   AND c.dimension = t.dimension
+                   AND c.old_value = t.value
+                   AND c.new_value IS DISTINCT FROM t.value
+                RETURNING r.id
+                """,
+                changes=SQL.identifier(changes.name),
+                **common,
+            )
+        )
+        run_ids = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                """
+                UPDATE client_work_plan_run r
+                   SET state = 'cancelled', cancel_reason = 'purchase',
+                       cancelled_on = %(today)s, write_uid = %(uid)s,
+                       write_date = %(now)s
+                  FROM client_work_plan_trigger t, res_partner p
+                 WHERE t.id = r.trigger_id
+                   AND t.cancel_on_purchase
+                   AND r.company_id = %(company)s
+                   AND r.state = 'running'
+                   AND p.id = r.partner_id
+                   AND (p.segment_last_purchase_date ->> %(key)s)::date
+                       > r.entered_on
+                RETURNING r.id
+                """,
+                key=str(company.id),
+                **common,
+            )
+        )
+        run_ids += [row[0] for row in cr.fetchall()]
+        if not run_ids:
+            return 0
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM mail_activity
+                 WHERE work_plan_run_id = ANY(%s) AND active
+                RETURNING user_id, date_deadline
+                """,
+                run_ids,
+            )
+        )
+        due_users = {user for user, day in cr.fetchall() if day <= today}
+        self.env["client.work.plan.run"].invalidate_model()
+        self.env["mail.activity"].invalidate_model()
+        self.env["res.partner"].invalidate_model(["activity_ids"])
+        if due_users:
+            self.env["res.users"].browse(due_users)._bus_send(
+                "mail.activity/updated", {"activity_deleted": True}
+            )
+        return len(run_ids)
+
+    def _responsible_sql(self, company):
+        """SQL of the responsible of client ``p``: the client's salesperson,
+        else the trigger's fixed user, else the leader of the sales team of
+        the client's salesperson (a salesperson who left or may not work for
+        the company); only active internal users allowed in the company."""
+        self.ensure_one()
+
+        def allowed(user_expr):
+            return SQL(
+                """(SELECT u.id FROM res_users u
+                      JOIN res_company_users_rel cu
+                        ON cu.user_id = u.id AND cu.cid = %(company)s
+                     WHERE u.id = %(user)s AND u.active AND NOT u.share)""",
+                company=company.id,
+                user=user_expr,
+            )
+
+        return SQL(
+            "COALESCE(%s, %s, %s)",
+            allowed(SQL("p.user_id")),
+            allowed(SQL("%s", self.user_id.id or None)),
+            allowed(
+                SQL(
+                    """(SELECT tm.user_id FROM res_users su
+                          JOIN crm_team tm ON tm.id = su.sale_team_id
+                         WHERE su.id = p.user_id)"""
+                )
+            ),
+        )
+
+    def _launch(self, company, changes, today):
+        """Record the entries of the clients entering this trigger's value
+        (once per trigger, client and day) and plan the steps of its plan."""
+        self.ensure_one()
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        entering = SQL(
+            """c.dimension = %(dimension)s AND c.new_value = %(value)s
+               AND c.old_value IS DISTINCT FROM %(value)s""",
+            dimension=self.dimension,
+            value=self.value,
+        )
+        cr.execute(
+            SQL(
+                """
+                SELECT count(*) FROM %(changes)s c JOIN res_partner p
+                    ON p.id = c.partner_id
+                 WHERE %(entering)s AND %(responsible)s IS NULL
+                """,
+                changes=SQL.identifier(changes.name),
+                entering=entering,
+                responsible=self._responsible_sql(company),
+            )
+        )
+        unassigned = cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO client_work_plan_run (trigger_id, plan_id, company_id,
+                                                  partner_id, entered_on, user_id,
+                                                  state, create_uid, create_date,
+                                                  write_uid, write_date)
+                SELECT %(trigger)s, %(plan)s, %(company)s, e.partner_id,
+                       %(today)s, e.user_id, 'running', %(uid)s, %(now)s,
+                       %(uid)s, %(now)s
+                  FROM (SELECT DISTINCT c.partner_id, %(responsible)s AS user_id
+                          FROM %(changes)s c JOIN res_partner p
+                               ON p.id = c.partner_id
+                         WHERE %(entering)s AND p.active) e
+                 WHERE e.user_id IS NOT NULL
+                ON CONFLICT (trigger_id, partner_id, entered_on) DO NOTHING
+                RETURNING id, partner_id, user_id
+                """,
+                trigger=self.id,
+                plan=self.plan_id.id,
+                company=company.id,
+                today=today,
+                uid=self.env.uid,
+                now=now,
+                responsible=self._responsible_sql(company),
+                changes=SQL.identifier(changes.name),
+                entering=entering,
+            )
+        )
+        entries = cr.fetchall()
+        self.env["client.work.plan.run"].invalidate_model()
+        activities = self._plan_steps(company, entries, today) if entries else 0
+        if entries:
+            self._work_plan_launched(company, [row[0] for row in entries], today)
+        return {
+            "entries": len(entries),
+            "activities": activities,
+            "unassigned": unassigned,
+        }
+
+    def _plan_steps(self, company, entries, today):
+        """Create the plan's steps as activities for ``entries`` (``(run_id,
+        partner_id, user_id)`` rows): dates from Odoo's own step delays, moved
+        by the contact-pressure guard; the rows ``mail.activity.create()``
+        writes, with the responsible following the client, in one INSERT per
+        batch."""
+        self.ensure_one()
+        templates = self.plan_id.sudo().template_ids
+        wanted = [template._get_date_deadline(today) for template in templates]
+        limit = company.work_plan_pressure_touches
+        window = company.work_plan_pressure_days
+        partner_ids = [row[1] for row in entries]
+        touches = self._pressure_touches(company, partner_ids, today)
+        rows = []
+        for run_id, partner_id, user_id in entries:
+            days = pressure.place_steps(
+                wanted, touches.get(partner_id, ()), limit, window, earliest=today
+            )
+            for index, (template, day) in enumerate(zip(templates, days, strict=True)):
+                responsible = (
+                    template.responsible_id.id
+                    if template.responsible_type == "other" and template.responsible_id
+                    else user_id
+                )
+                rows.append((partner_id, run_id, responsible, index + 1, day))
+        steps = {
+            "types": [template.activity_type_id.id for template in templates],
+            "summaries": [template.summary or "" for template in templates],
+            "notes": [template.note or "" for template in templates],
+        }
+        subtypes, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes("res.partner")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        cr = self.env.cr
+        due_users = set()
+        for start in range(0, len(rows), WORK_PLAN_ACTIVITY_BATCH_SIZE):
+            batch = rows[start : start + WORK_PLAN_ACTIVITY_BATCH_SIZE]
+            cr.execute(
+                SQL(
+                    """
+                    WITH v AS (
+                        SELECT * FROM unnest(%(partners)s::int4[], %(runs)s::int4[],
+                                             %(users)s::int4[], %(steps)s::int4[],
+                                             %(days)s::date[])
+                                 AS v(partner_id, run_id, user_id, step, day)
+                    ), s AS (
+                        SELECT * FROM unnest(%(types)s::int4[],
+                                             %(summaries)s::varchar[],
+                                             %(notes)s::text[])
+                                 WITH ORDINALITY AS s(type_id, summary, note, step)
+                    ), activities AS (
+                        INSERT INTO mail_activity (res_model_id, res_model, res_id,
+                                                   res_name, activity_type_id,
+                                                   summary, note, date_deadline,
+                                                   user_id, user_tz, automated,
+                                                   active, work_plan_run_id,
+                                                   create_uid, create_date,
+                                                   write_uid, write_date)
+                        SELECT %(model_id)s, 'res.partner', v.partner_id,
+                               p.complete_name, s.type_id, NULLIF(s.summary, ''),
+                               NULLIF(s.note, ''), v.day, v.user_id, up.tz, TRUE,
+                               TRUE, v.run_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                          FROM v
+                          JOIN s ON s.step = v.step
+                          JOIN res_partner p ON p.id = v.partner_id
+                          JOIN res_users u ON u.id = v.user_id
+                          JOIN res_partner up ON up.id = u.partner_id
+                        RETURNING 1
+                    ), followers AS (
+                        INSERT INTO mail_followers (res_model, res_id, partner_id)
+                        SELECT DISTINCT 'res.partner', v.partner_id, u.partner_id
+                          FROM v JOIN res_users u ON u.id = v.user_id
+                        ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
+                        RETURNING id, partner_id
+                    )
+                    INSERT INTO mail_followers_mail_message_subtype_rel
+                                (mail_followers_id, mail_message_subtype_id)
+                    SELECT f.id, st.id
+                      FROM followers f
+                      JOIN res_partner fp ON fp.id = f.partner_id
+                      CROSS JOIN LATERAL unnest(
+                          CASE WHEN fp.partner_share THEN %(external)s::int4[]
+                               ELSE %(subtypes)s::int4[] END) AS st(id)
+                    """,
+                    partners=[row[0] for row in batch],
+                    runs=[row[1] for row in batch],
+                    users=[row[2] for row in batch],
+                    steps=[row[3] for row in batch],
+                    days=[row[4] for row in batch],
+                    model_id=model_id,
+                    uid=self.env.uid,
+                    now=fields.Datetime.now(),
+                    subtypes=subtypes.ids,
+                    external=external.ids,
+                    **steps,
+                )
+            )
+            due_users.update(row[2] for row in batch if row[4] <= today)
+        self.env["mail.activity"].invalidate_model()
+        self.env["mail.followers"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            ["activity_ids", "message_follower_ids"]
+        )
+        if due_users:
+            # What mail.activity.create() tells the assigned users' clients.
+            self.env["res.users"].browse(due_users)._bus_send(
+                "mail.activity/updated", {"activity_created": True}
+            )
+        return len(rows)
+
+    @api.model
+    def _pressure_touches(self, company, partner_ids, since):
+        """Dates of the touches of ``partner_ids`` from ``since`` on (the
+        past window and everything planned): their planned activities.
+        Glue modules add theirs (mailings sent). Returns ``{partner_id:
+        [date, ...]}``."""
+        window = company.work_plan_pressure_days
+        self.env["mail.activity"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT res_id, array_agg(date_deadline)
+                  FROM mail_activity
+                 WHERE res_model = 'res.partner' AND active
+                   AND res_id = ANY(%(partners)s)
+                   AND date_deadline > %(since)s::date - %(window)s
+                 GROUP BY res_id
+                """,
+                partners=partner_ids,
+                since=since,
+                window=window,
+            )
+        )
+        touches = defaultdict(list)
+        for partner_id, days in self.env.cr.fetchall():
+            touches[partner_id].extend(days)
+        return touches
+
+    def _work_plan_launched(self, company, run_ids, today):
+        """Hook after a trigger launched its plan for new entries (glue
+        modules act on the plan's steps, e.g. open an opportunity)."""

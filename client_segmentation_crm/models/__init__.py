@@ -1,0 +1,3 @@
+from . import client_work_plan_trigger
+from . import crm_lead
+from . import mail_activity_plan_template

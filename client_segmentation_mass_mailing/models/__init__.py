@@ -1,0 +1,2 @@
+from . import client_work_plan_trigger
+from . import mailing_mailing
