@@ -5,7 +5,8 @@
 # + test tooling), scripts/system-deps.sh installs PostgreSQL 15 and Chromium
 # when missing (as root). Then, one tier after the other:
 #   lint       ruff check, ruff format --check, pylint-odoo on the addon,
-#              README.rst generated from readme/*.md (scripts/gen_readme.py)
+#              README.rst generated from readme/*.md (scripts/gen_readme.py),
+#              prettier (OCA settings) on the addons' XML and JS
 #   pure       plain pytest tests/ (no Odoo)
 #   install    a fresh database cs_test_<pid>, the addon installed WITHOUT demo
 #   odoo       the addon's tests through pytest-odoo (HttpCase included),
@@ -72,7 +73,12 @@ if "$PY" -m ruff check "$REPO"; then p=$((p + 1)); else f=$((f + 1)); fi
 if "$PY" -m ruff format --check "$REPO"; then p=$((p + 1)); else f=$((f + 1)); fi
 if "$PY" -m pylint --rcfile="$REPO/.pylintrc" "$ADDON_DIR" "$ADDON_DIR"_*; then p=$((p + 1)); else f=$((f + 1)); fi
 if "$PY" "$REPO/scripts/gen_readme.py" --check; then p=$((p + 1)); else f=$((f + 1)); fi
-tier lint $p $f 0 $((SECONDS - t)) "ruff check, ruff format, pylint-odoo, README.rst"
+if (cd "$REPO" && node_modules/.bin/prettier --check --log-level warn "client_segmentation*/**/*.{xml,js}"); then
+    p=$((p + 1))
+else
+    f=$((f + 1)) && echo "prettier: run  npx prettier --write 'client_segmentation*/**/*.{xml,js}'"
+fi
+tier lint $p $f 0 $((SECONDS - t)) "ruff check, ruff format, pylint-odoo, README.rst, prettier"
 
 # ---------------------------------------------------------------- pure
 section "pure: pytest tests/ (no Odoo)"

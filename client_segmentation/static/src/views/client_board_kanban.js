@@ -1,9 +1,9 @@
-import { onWillStart } from "@odoo/owl";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { KanbanHeader } from "@web/views/kanban/kanban_header";
-import { KanbanRenderer } from "@web/views/kanban/kanban_renderer";
-import { kanbanView } from "@web/views/kanban/kanban_view";
+import {onWillStart} from "@odoo/owl";
+import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
+import {KanbanHeader} from "@web/views/kanban/kanban_header";
+import {KanbanRenderer} from "@web/views/kanban/kanban_renderer";
+import {kanbanView} from "@web/views/kanban/kanban_view";
 
 /**
  * Segmentation boards: the column header shows the number of clients next to

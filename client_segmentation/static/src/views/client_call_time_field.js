@@ -1,8 +1,11 @@
-import { registry } from "@web/core/registry";
-import { FloatTimeField, floatTimeField } from "@web/views/fields/float_time/float_time_field";
-import { useInputField } from "@web/views/fields/input_field_hook";
-import { useNumpadDecimal } from "@web/views/fields/numpad_decimal_hook";
-import { parseFloatTime } from "@web/views/fields/parsers";
+import {registry} from "@web/core/registry";
+import {
+    FloatTimeField,
+    floatTimeField,
+} from "@web/views/fields/float_time/float_time_field";
+import {useInputField} from "@web/views/fields/input_field_hook";
+import {useNumpadDecimal} from "@web/views/fields/numpad_decimal_hook";
+import {parseFloatTime} from "@web/views/fields/parsers";
 
 /**
  * Convenient time to call: a window that was never filled (both ends at 0)
@@ -20,7 +23,7 @@ export class ClientCallTimeField extends FloatTimeField {
     }
 
     get formattedValue() {
-        const { call_time_from: from, call_time_to: until } = this.props.record.data;
+        const {call_time_from: from, call_time_to: until} = this.props.record.data;
         if (!from && !until) {
             return "";
         }

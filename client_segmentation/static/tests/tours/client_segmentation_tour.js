@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /** The column of a board whose title is exactly ``title``. */
 function column(title) {
@@ -80,7 +80,8 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
         },
         {
             content: "The reason is marked as required",
-            trigger: ".modal .o_field_widget.o_required_modifier[name=refusal_reason_id]",
+            trigger:
+                ".modal .o_field_widget.o_required_modifier[name=refusal_reason_id]",
         },
         {
             content: "A red stage asks for the refusal reason",
@@ -120,7 +121,12 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
             ].join(", "),
             run() {
                 const badges = document.querySelector("[name=client_segment_badges]");
-                for (const name of ["funnel_stage_id", "abc_class", "recency_segment", "temperature"]) {
+                for (const name of [
+                    "funnel_stage_id",
+                    "abc_class",
+                    "recency_segment",
+                    "temperature",
+                ]) {
                     if (!badges.querySelector(`[name=${name}] .badge`)) {
                         throw new Error(`No ${name} badge in the form header`);
                     }
@@ -137,9 +143,13 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
             trigger: ".o_field_widget[name=call_time_from] input",
             run() {
                 for (const name of ["call_time_from", "call_time_to"]) {
-                    const input = document.querySelector(`.o_field_widget[name=${name}] input`);
+                    const input = document.querySelector(
+                        `.o_field_widget[name=${name}] input`
+                    );
                     if (input.value !== "") {
-                        throw new Error(`${name} shows "${input.value}" instead of nothing`);
+                        throw new Error(
+                            `${name} shows "${input.value}" instead of nothing`
+                        );
                     }
                 }
             },
@@ -186,16 +196,19 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
         },
         {
             content: "Open the clients list",
-            trigger: '.o_nav_entry[data-menu-xmlid="client_segmentation.menu_client_segmentation_clients"]',
+            trigger:
+                '.o_nav_entry[data-menu-xmlid="client_segmentation.menu_client_segmentation_clients"]',
             run: "click",
         },
         {
             content: "Clients are listed with their position as badges",
-            trigger: '.o_list_view .o_data_row:contains("Tour Buyer") [name=abc_class] .badge:contains("A")',
+            trigger:
+                '.o_list_view .o_data_row:contains("Tour Buyer") [name=abc_class] .badge:contains("A")',
         },
         {
             content: "The funnel stage and temperature are there too",
-            trigger: '.o_list_view .o_data_row:contains("Tour Prospect") [name=funnel_stage_id]:contains("Yellow")',
+            trigger:
+                '.o_list_view .o_data_row:contains("Tour Prospect") [name=funnel_stage_id]:contains("Yellow")',
         },
         {
             content: "Contact persons are not clients of their own",
