@@ -22,3 +22,4 @@ from . import test_client_boards
 from . import test_work_plan
 from . import test_work_plan_access
 from . import test_work_plan_tour
+from . import test_i18n
