@@ -73,7 +73,7 @@ registry.category("web_tour.tours").add("client_segmentation_work_plan_tour", {
         },
         {
             content: "Open the client",
-            trigger: '.o_data_row:contains("Tour Waker") td[name=complete_name]',
+            trigger: '.o_data_row:contains("Tour Waker") td[name=display_name]',
             run: "click",
         },
         {
