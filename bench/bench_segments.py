@@ -17,6 +17,10 @@ For each size N it copies a template database that has the module installed
   a slice, extrapolated to N (the approach the module replaces);
 - peak RSS of this Python process (the Odoo side; PostgreSQL is separate).
 
+The data comes from ``seed.py``, the floor, per-partner, full recompute and
+rank lookup measures from ``measures.py``, the history table from
+``bench_history.py``.
+
 Usage (bench/run.sh wraps it with the private cluster and .odoorc):
 
     python3 bench/bench_segments.py -c .odoorc --template cs_bench_template \
@@ -24,12 +28,21 @@ Usage (bench/run.sh wraps it with the private cluster and .odoorc):
 """
 
 import argparse
-import resource
 import subprocess
 import sys
 import time
 
 import bench_history
+from measures import (
+    floor_query,
+    full_recompute,
+    peak_rss_mb,
+    per_partner,
+    rank_lookup,
+    snapshot,
+    timed,
+)
+from seed import seed, touch_one_percent
 
 
 def parse_args():
@@ -40,228 +53,6 @@ def parse_args():
     parser.add_argument("--slice", type=int, default=500, help="per-partner slice")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     return parser.parse_args()
-
-
-def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def timed(function, *args):
-    started = time.perf_counter()
-    result = function(*args)
-    return time.perf_counter() - started, result
-
-
-def seed(cr, SQL, n, company_id):
-    """N commercial partners, 5N posted documents over two years."""
-    cr.execute(SQL("SELECT setseed(0.42)"))
-    cr.execute(
-        SQL(
-            "SELECT id, currency_id FROM account_journal WHERE company_id = %s"
-            " AND type = 'sale' ORDER BY id LIMIT 1",
-            company_id,
-        )
-    )
-    journal_id, journal_currency = cr.fetchone()
-    cr.execute(SQL("SELECT currency_id FROM res_company WHERE id = %s", company_id))
-    currency_id = journal_currency or cr.fetchone()[0]
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO res_partner (id, commercial_partner_id, name, complete_name,
-                                     active, is_company, type, customer_rank,
-                                     autopost_bills, create_date, write_date)
-            SELECT id, id, 'Bench client ' || id, 'Bench client ' || id, TRUE,
-                   TRUE, 'contact', 1, 'ask', now(), now()
-              FROM (SELECT nextval('res_partner_id_seq') AS id
-                      FROM generate_series(1, %(n)s)) ids
-            RETURNING id
-            """,
-            n=n,
-        )
-    )
-    partner_ids = [row[0] for row in cr.fetchall()]
-    low, high = min(partner_ids), max(partner_ids)
-    # Revenues are skewed (a few large clients, many small ones) like a real
-    # base; amounts and dates are deterministic given the seed.
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO account_move (journal_id, currency_id, company_id, state,
-                                      move_type, auto_post, date, invoice_date,
-                                      partner_id, commercial_partner_id, name,
-                                      amount_untaxed, amount_untaxed_signed,
-                                      amount_total, amount_total_signed,
-                                      create_date, write_date)
-            SELECT %(journal)s, %(currency)s, %(company)s, 'posted',
-                   CASE WHEN refund THEN 'out_refund' ELSE 'out_invoice' END, 'no',
-                   day, day, partner, partner, 'BENCH/' || g,
-                   amount, CASE WHEN refund THEN -amount ELSE amount END,
-                   amount, CASE WHEN refund THEN -amount ELSE amount END,
-                   now(), now()
-              FROM (
-                  SELECT g,
-                         %(low)s + mod(g * 7919, %(high)s - %(low)s + 1) AS partner,
-                         CURRENT_DATE - mod(g * 104729, 730)::int AS day,
-                         round((10 + 20000 * power(random(), 6))::numeric, 2)
-                             AS amount,
-                         mod(g, 20) = 0 AS refund
-                    FROM generate_series(1::bigint, %(count)s) g
-              ) seed
-            """,
-            journal=journal_id,
-            currency=currency_id,
-            company=company_id,
-            low=low,
-            high=high,
-            count=5 * n,
-        )
-    )
-    cr.execute(SQL("ANALYZE res_partner"))
-    cr.execute(SQL("ANALYZE account_move"))
-    return partner_ids, journal_id, currency_id
-
-
-def touch_one_percent(cr, SQL, partner_ids, journal_id, currency_id, company_id):
-    """A new invoice, dated today, for about 1 % of the partners."""
-    chosen = partner_ids[::100]
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO account_move (journal_id, currency_id, company_id, state,
-                                      move_type, auto_post, date, invoice_date,
-                                      partner_id, commercial_partner_id, name,
-                                      amount_untaxed, amount_untaxed_signed,
-                                      amount_total, amount_total_signed,
-                                      create_date, write_date)
-            SELECT %(journal)s, %(currency)s, %(company)s, 'posted', 'out_invoice',
-                   'no', CURRENT_DATE, CURRENT_DATE, p, p, 'BENCH/NEW/' || p,
-                   500, 500, 500, 500, now(), now()
-              FROM unnest(%(partners)s) p
-            """,
-            journal=journal_id,
-            currency=currency_id,
-            company=company_id,
-            partners=chosen,
-        )
-    )
-    return len(chosen)
-
-
-def floor_query(cr, SQL, company_id):
-    """The bare aggregate a client would run: executed and fetched."""
-    cr.execute(
-        SQL(
-            """
-            SELECT commercial_partner_id, SUM(amount_untaxed_signed),
-                   COUNT(*), MIN(invoice_date), MAX(invoice_date)
-              FROM account_move
-             WHERE company_id = %s AND state = 'posted'
-               AND move_type IN ('out_invoice', 'out_refund')
-             GROUP BY commercial_partner_id
-            """,
-            company_id,
-        )
-    )
-    return len(cr.fetchall())
-
-
-def snapshot(cr, SQL, company_id):
-    """One digest of the company's segment and funnel values of every
-    partner, to compare two runs."""
-    columns = (
-        "abc_class",
-        "recency_segment",
-        "segment_revenue_window",
-        "segment_revenue_total",
-        "segment_purchase_count",
-        "segment_purchase_average",
-        "segment_first_purchase_date",
-        "segment_last_purchase_date",
-        "purchase_frequency",
-        "funnel_stage_id",
-        "temperature",
-    )
-    values = SQL(", ").join(
-        SQL("%s -> %s", SQL.identifier(column), str(company_id)) for column in columns
-    )
-    cr.execute(
-        SQL(
-            "SELECT md5(string_agg(concat_ws('|', id, %s), ',' ORDER BY id))"
-            " FROM res_partner",
-            values,
-        )
-    )
-    return cr.fetchone()[0]
-
-
-def full_recompute(env, company):
-    """Recompute from scratch: without the state and the last run time the
-    engine re-aggregates every document."""
-    from odoo.tools import SQL
-
-    env.cr.execute(
-        SQL("DELETE FROM client_segment_state WHERE company_id = %s", company.id)
-    )
-    company.write({"segment_last_run_at": False})
-    env.invalidate_all()
-    return env["client.segment.engine"].recompute(company)
-
-
-def per_partner(env, partner_ids):
-    """The approach the module replaces: a search and a write per partner.
-
-    It writes through the base ``write`` (the module refuses hand-written
-    segments), skips ranking entirely, and so flatters itself."""
-    from odoo import models
-
-    moves = env["account.move"]
-    for partner in env["res.partner"].browse(partner_ids):
-        docs = moves.search_read(
-            [
-                ("commercial_partner_id", "=", partner.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-            ],
-            ["amount_untaxed_signed", "invoice_date", "move_type"],
-        )
-        purchases = [d for d in docs if d["move_type"] == "out_invoice"]
-        revenue = sum(d["amount_untaxed_signed"] for d in docs)
-        models.BaseModel.write(
-            partner,
-            {
-                "segment_revenue_total": revenue,
-                "segment_purchase_count": len(purchases),
-                "segment_last_purchase_date": max(
-                    (d["invoice_date"] for d in purchases), default=False
-                ),
-            },
-        )
-        partner.flush_recordset()
-
-
-def rank_lookup(env, SQL, company_id):
-    """Slowest of computing one partner's rank and cumulative share (what the
-    form shows) for the first, a quarter, the middle, three quarters and the
-    last of the ranking: the cost grows with the rank."""
-    env.cr.execute(
-        SQL(
-            "SELECT partner_id FROM client_segment_state WHERE company_id = %s"
-            " AND segment_revenue_window > 0"
-            " ORDER BY segment_revenue_window DESC, partner_id",
-            company_id,
-        )
-    )
-    ranked = [row[0] for row in env.cr.fetchall()]
-    slowest = 0.0
-    for position in (0, len(ranked) // 4, len(ranked) // 2, 3 * len(ranked) // 4, -1):
-        env.invalidate_all()
-        partner = env["res.partner"].browse(ranked[position])
-        elapsed, rank = timed(lambda partner=partner: partner.segment_rank)
-        expected = position + 1 if position >= 0 else len(ranked)
-        assert rank == expected, (rank, expected)
-        slowest = max(slowest, elapsed)
-    return slowest
 
 
 def drop_database(db):
