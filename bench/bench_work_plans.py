@@ -10,7 +10,7 @@ segment engine does. Then the same N rows leaving "hot". Prints one row:
 
     | clients | activities planned | plan s | cancel s |
 
-Usage (bench/work_plans.sh wraps it with the private cluster):
+Usage (the set-up with the private cluster: docs/performance.md, "Work plans"):
 
     python3 bench/bench_work_plans.py -c .odoorc --template cs_bench_template \
         --sizes 10000,100000
