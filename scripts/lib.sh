@@ -13,6 +13,12 @@
 #   log/warn/die/banner   small output helpers
 #   odoo_cmd ARGS...      runs the Odoo CLI of the importable odoo package
 #   free_port [START]     prints a free TCP port on 127.0.0.1 (>= START)
+# and, for the test command (scripts/test.sh) and its tier scripts (test-*.sh):
+#   section TITLE         a tier's heading
+#   counts junit|odoo F   prints "P F S" of a junit XML or an Odoo log
+#   tier NAME P F S SECONDS [NOTE]   records one tier's result line
+#   test_database NAME    DB, ODOORC, LOGDIR of a tier that needs the addon
+#   drop_test_database DB drops a test database and its filestore (not with KEEP_DB=1)
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${CS_PY:-${PYTHON:-python3}}"
@@ -68,4 +74,59 @@ while True:
     print(port)
     break
 EOF
+}
+
+# ---------------------------------------------------------------- test tiers
+section() { printf '\n=== %s ===\n' "$*"; }
+counts() { "$PY" "$REPO/scripts/logtool.py" "$@"; } # prints "P F S"
+
+# tier NAME P F S SECONDS [NOTE]: one tier's result. A failed or skipped test, a
+# NOTE starting with FAIL, or a tier that ran nothing fails it (TIER_STATUS).
+# Appends "P F S<tab>line" to $CS_TIER_FILE, which scripts/test.sh sums up in
+# its summary; without CS_TIER_FILE (a tier script run alone) prints the line.
+tier() {
+    local name=$1 p=$2 f=$3 s=$4 secs=$5 note=${6:-} line
+    TIER_STATUS=PASS
+    if ((f + s > 0)) || [[ "$note" == FAIL* ]] || ((p + f + s == 0)); then
+        TIER_STATUS=FAIL
+    fi
+    line="$(printf '%-9s %-4s %4d passed, %d failed, %d skipped  %4ds  %s' \
+        "$name" "$TIER_STATUS" "$p" "$f" "$s" "$secs" "$note")"
+    if [[ -n "${CS_TIER_FILE:-}" ]]; then
+        printf '%d %d %d\t%s\n' "$p" "$f" "$s" "$line" >>"$CS_TIER_FILE"
+    else
+        echo "tier $line"
+    fi
+}
+
+drop_test_database() {
+    if [[ "${KEEP_DB:-}" != 1 ]]; then
+        dropdb --if-exists --force "$1" >/dev/null 2>&1 || echo "warning: could not drop $1" >&2
+        rm -rf "$REPO/.odoo-data/filestore/$1"
+    fi
+}
+
+# test_database NAME: sets DB, ODOORC and LOGDIR for a tier that runs in a
+# database with client_segmentation installed. Under scripts/test.sh: its
+# database (CS_TEST_DB, CS_TEST_ODOORC, CS_TEST_LOGDIR). A tier script run
+# alone: a throw-away cs_NAME_<pid>, the addon installed without demo data,
+# dropped on exit (KEEP_DB=1 keeps it).
+test_database() {
+    [[ -n "${CS_PY:-}" ]] || use_venv # called alone: bootstrap first
+    if [[ -n "${CS_TEST_DB:-}" ]]; then
+        DB=$CS_TEST_DB ODOORC=$CS_TEST_ODOORC LOGDIR=$CS_TEST_LOGDIR
+        return
+    fi
+    bash "$REPO/scripts/system-deps.sh" db browser
+    bash "$REPO/scripts/pg.sh" start >/dev/null
+    eval "$(bash "$REPO/scripts/pg.sh" env)"
+    DB="cs_$1_$$" LOGDIR="$REPO/.test-logs/$1_$$"
+    ODOORC="$LOGDIR/odoorc"
+    mkdir -p "$LOGDIR"
+    bash "$REPO/scripts/odoo-conf.sh" "$ODOORC" >/dev/null
+    trap 'drop_test_database "$DB"' EXIT
+    log "installing client_segmentation into $DB (log: $LOGDIR/install.log) ..."
+    odoo_cmd -c "$ODOORC" -d "$DB" -i client_segmentation --without-demo=all \
+        --stop-after-init --log-level=info >"$LOGDIR/install.log" 2>&1 ||
+        die "the install failed: $LOGDIR/install.log"
 }

@@ -1,12 +1,15 @@
 """The test command's own helpers: scripts/logtool.py (tier counts, log check)
-and scripts/odoo_requirements.py (Odoo's pins with the project's departures)."""
+and scripts/odoo_requirements.py (Odoo's pins with the project's departures);
+the rule that no file of scripts/, bench/ or .ci/ grows over 200 lines."""
 
 import importlib.util
 import pathlib
 
 import pytest
 
-SCRIPTS = pathlib.Path(__file__).resolve().parent.parent / "scripts"
+REPO = pathlib.Path(__file__).resolve().parent.parent
+SCRIPTS = REPO / "scripts"
+MAX_LINES = 200
 
 
 def load(name):
@@ -106,3 +109,33 @@ def test_requirements_rewrite_with_the_project_pins(reqs):
     ]
     assert len(notes) == 2 and "left out" in notes[1]
     assert unused == []
+
+
+def too_long(folders, max_lines=MAX_LINES):
+    """{path: lines} of the files under ``folders`` longer than ``max_lines``
+    (bytecode caches left out), and how many files were looked at."""
+    found, seen = {}, 0
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            seen += 1
+            lines = path.read_bytes().count(b"\n")
+            if lines > max_lines:
+                found[str(path.relative_to(folder.parent))] = lines
+    return found, seen
+
+
+def test_too_long_finds_a_long_file(tmp_path):
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    (folder / "short.sh").write_text("echo\n" * MAX_LINES)
+    (folder / "long.sh").write_text("echo\n" * (MAX_LINES + 1))
+    assert too_long([folder]) == ({"scripts/long.sh": MAX_LINES + 1}, 2)
+
+
+def test_no_script_over_200_lines():
+    """One concern per script: split a file before it passes 200 lines."""
+    found, seen = too_long([REPO / "scripts", REPO / "bench", REPO / ".ci"])
+    assert seen >= 20  # the folders really were looked at
+    assert found == {}
