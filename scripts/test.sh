@@ -62,7 +62,7 @@ export CS_TIER_FILE="$LOGDIR/tiers" # lib.sh tier: one line per tier
 tier_script() {
     local name=$1 t=$SECONDS rc=0
     bash "$REPO/scripts/$2" "${@:3}" || rc=$?
-    cut -f2 "$CS_TIER_FILE" | grep -q "^$name " ||
+    grep -q $'\t'"$name " "$CS_TIER_FILE" ||
         tier "$name" 0 1 0 $((SECONDS - t)) "FAIL $2 rc=$rc"
 }
 # needs_install NAME SCRIPT [ARGS...]: a tier script run once the addon is installed
