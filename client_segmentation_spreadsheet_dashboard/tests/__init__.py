@@ -1,1 +1,2 @@
 from . import test_client_base_dashboard
+from . import test_i18n
