@@ -3,6 +3,7 @@ import json
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.client_segmentation.tests.common import FunnelCase
@@ -12,7 +13,8 @@ day = datetime.date
 
 class DashboardCase(FunnelCase):
     """The "Client base" dashboard and a client base moved by three
-    recomputes (May 10, May 25, June 20); no demo data."""
+    recomputes (May 10, May 25, June 20), with a win-back plan for the
+    clients who fall asleep; no demo data."""
 
     @classmethod
     def setUpClass(cls):
@@ -35,12 +37,34 @@ class DashboardCase(FunnelCase):
         cls.small = cls._client("Dash Monthly Small")
         cls.hot = cls._client("Dash New Buyer")
         cls.sleeper = cls._client("Dash Sleeper")
-        cls.may_mover = cls._client("Dash May Mover")
+        cls.may_mover = cls._client("Dash May Mover", user_id=cls.dashboard_salesman.id)
         cls.never = cls._client("Dash Never Bought")
         cls.refused = cls._client(
             "Dash Refused",
             funnel_stage_id=cls.red_green.id,
             refusal_reason_id=cls.reason_price.id,
+        )
+        # a win-back plan for the clients who fall asleep
+        call = cls.env.ref("client_segmentation.mail_activity_type_work_plan_call")
+        cls.win_back = cls.env["client.work.plan.trigger"].create(
+            {
+                "company_id": cls.company.id,
+                "dimension": "recency",
+                "recency_segment": "sleeping",
+                "plan_id": cls.env["mail.activity.plan"]
+                .create(
+                    {
+                        "name": "Dash win-back",
+                        "res_model": "res.partner",
+                        "template_ids": [
+                            Command.create(
+                                {"activity_type_id": call.id, "summary": "Call"}
+                            )
+                        ],
+                    }
+                )
+                .id,
+            }
         )
         engine = cls.env["client.segment.engine"]
         with freeze_time("2026-05-10"):
