@@ -274,8 +274,14 @@ class TestClientBaseDashboard(DashboardCase):
             "client_segmentation.res_partner_action_due",
         )
         for link in links.values():
-            self.env.ref(link["action"].get("xmlId") or "base.action_partner_form")
-            self.assertIn(link["action"]["modelName"], self.env)
+            action = link["action"]
+            self.assertIn(action["modelName"], self.env)
+            if action.get("xmlId"):
+                self.assertEqual(
+                    self.env.ref(action["xmlId"]).res_model, action["modelName"]
+                )
+            for path in domain_fields(action["domain"]):
+                self._assert_path(action["modelName"], path)
 
     # ------------------------------------------------------------------
     # The figures
