@@ -13,6 +13,8 @@ VALID = {
     "segment_funnel_platinum_purchases": 3,
     "segment_funnel_long_purchases": 4,
     "segment_funnel_long_months": 12,
+    "segment_rhythm_lead_days": 7,
+    "segment_rhythm_tolerance_days": 7,
 }
 
 
@@ -25,6 +27,9 @@ def test_valid_settings_pass():
         {**VALID, "segment_recency_hot_days": 150, "segment_recency_warm_days": 300}
     )
     settings.check_settings({**VALID, "segment_window_months": 0})
+    settings.check_settings(
+        {**VALID, "segment_rhythm_lead_days": 0, "segment_rhythm_tolerance_days": 3650}
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,6 +53,11 @@ def test_valid_settings_pass():
         ({"segment_funnel_platinum_purchases": 1}, "segment_funnel_platinum_purchases"),
         ({"segment_funnel_long_months": -1}, "segment_funnel_long_months"),
         ({"segment_funnel_long_purchases": None}, "segment_funnel_long_purchases"),
+        ({"segment_rhythm_lead_days": -1}, "segment_rhythm_lead_days"),
+        ({"segment_rhythm_lead_days": 3651}, "segment_rhythm_lead_days"),
+        ({"segment_rhythm_lead_days": 2.5}, "segment_rhythm_lead_days"),
+        ({"segment_rhythm_tolerance_days": -1}, "segment_rhythm_tolerance_days"),
+        ({"segment_rhythm_tolerance_days": None}, "segment_rhythm_tolerance_days"),
     ],
 )
 def test_invalid_settings_name_the_field(changes, field):

@@ -1,5 +1,6 @@
 import logging
 import time
+from collections import Counter
 from decimal import Decimal
 
 from psycopg2 import errors as pg_errors
@@ -338,15 +339,17 @@ class ClientSegmentEngine(models.AbstractModel):
         if commit:
             self._commit()
         written = skipped = 0
-        log_stages = not first_run
+        tally = Counter()
         for low, high in id_ranges(cr, writes.sql, SQL("partner_id"), BATCH_SIZE):
             for attempt in range(1, BATCH_ATTEMPTS + 1):
+                batch_tally = Counter()
                 try:
                     written += self._write_batch(
-                        company, writes, changes, low, high, log_stages
+                        company, writes, changes, low, high, first_run, batch_tally
                     )
                     if commit:
                         self._commit()
+                    tally.update(batch_tally)
                     break
                 except CONCURRENCY_ERRORS as error:
                     if not commit:
@@ -365,7 +368,7 @@ class ClientSegmentEngine(models.AbstractModel):
                 self._commit()
         self.env.invalidate_all()
         self._after_changes(company, changes, today, first_run)
-        result = self._summarise(company, changes)
+        result = self._summarise(company, changes, tally)
         # sudo: engine bookkeeping on the company; the caller's rights were
         # checked (sales manager action or the cron), and sales managers
         # cannot write the company record itself.
@@ -506,7 +509,10 @@ class ClientSegmentEngine(models.AbstractModel):
     def _collect_figures(self, company, today, dirty):
         """Aggregate the documents of every client (``dirty`` None) or of the
         ``dirty`` clients, one row per commercial partner, in the columns of
-        the state (the usual buying interval from ``client.segment.rhythm``)."""
+        the state, in one pass: the documents are summed per client and day,
+        each purchase day gets the gap since the client's previous one, and
+        the days are summed per client, with the usual buying interval of
+        ``client.segment.rhythm`` (the median of the gaps)."""
         start = segmentation.window_start(today, company.segment_window_months)
         in_window = SQL("TRUE") if start is None else SQL("day >= %s", start)
         scope = (
@@ -514,35 +520,50 @@ class ClientSegmentEngine(models.AbstractModel):
             if dirty is None
             else SQL("partner_id IN (SELECT partner_id FROM %s)", dirty.sql)
         )
-        figures = TempTable(
+        interval = self.env["client.segment.rhythm"]._interval_sql(SQL("gap"))
+        return TempTable(
             self.env.cr,
             "client_segment_figures",
             SQL(
                 """
                 SELECT partner_id,
-                       NULLIF(COALESCE(SUM(amount) FILTER (WHERE %(in_window)s), 0),
+                       NULLIF(COALESCE(SUM(amount) FILTER (WHERE in_window), 0),
                               0) AS segment_revenue_window,
                        NULLIF(SUM(amount), 0) AS segment_revenue_total,
-                       NULLIF(COUNT(*) FILTER (WHERE is_purchase), 0)::int4
-                           AS segment_purchase_count,
-                       COUNT(*) FILTER (WHERE is_purchase AND %(in_window)s)::int4
+                       NULLIF(SUM(purchases), 0)::int4 AS segment_purchase_count,
+                       COALESCE(SUM(purchases) FILTER (WHERE in_window), 0)::int4
                            AS segment_window_purchase_count,
-                       MIN(day) FILTER (WHERE is_purchase)
+                       MIN(day) FILTER (WHERE purchases > 0)
                            AS segment_first_purchase_date,
-                       MAX(day) FILTER (WHERE is_purchase)
-                           AS segment_last_purchase_date
-                  FROM (%(documents)s) documents
-                 WHERE counts AND day <= %(today)s AND %(scope)s
+                       MAX(day) FILTER (WHERE purchases > 0)
+                           AS segment_last_purchase_date,
+                       %(interval)s AS buying_interval_days
+                  FROM (
+                      SELECT days.*,
+                             CASE WHEN purchases > 0 THEN
+                                 day - MAX(day) FILTER (WHERE purchases > 0)
+                                       OVER (PARTITION BY partner_id ORDER BY day
+                                             ROWS BETWEEN UNBOUNDED PRECEDING
+                                                      AND 1 PRECEDING)
+                             END AS gap
+                        FROM (
+                            SELECT partner_id, day, SUM(amount) AS amount,
+                                   COUNT(*) FILTER (WHERE is_purchase) AS purchases,
+                                   %(in_window)s AS in_window
+                              FROM (%(documents)s) documents
+                             WHERE counts AND day <= %(today)s AND %(scope)s
+                             GROUP BY partner_id, day
+                        ) days
+                  ) days
                  GROUP BY partner_id
                 """,
                 in_window=in_window,
                 documents=self._documents_sql(company, today),
                 today=today,
                 scope=scope,
+                interval=interval,
             ),
         )
-        self.env["client.segment.rhythm"]._collect(company, figures, today)
-        return figures
 
     @api.model
     def _classified_sql(self, company, today, figures, dirty):
@@ -694,11 +715,11 @@ class ClientSegmentEngine(models.AbstractModel):
         )
 
     @api.model
-    def _write_batch(self, company, writes, changes, low, high, log_stages):
+    def _write_batch(self, company, writes, changes, low, high, first_run, tally):
         """Write the commercial partners of ``writes`` in ``[low, high)`` and
         their contacts once each (segments and funnel stage together), keep
-        their state, and add their changes to ``changes``. Return the rows
-        written."""
+        their state, and add their changes to ``changes`` (or count them in
+        ``tally``, see :meth:`_record_changes`). Return the rows written."""
         cr = self.env.cr
         key = str(company.id)
         Funnel = self.env["client.funnel.engine"]
@@ -749,9 +770,12 @@ class ClientSegmentEngine(models.AbstractModel):
                             JOIN res_partner p2
                               ON p2.commercial_partner_id = w.partner_id
                             %(funnel_joins)s
-                           WHERE %(in_batch)s
+                           WHERE %(in_batch)s AND %(p2_in_batch)s
+                          -- a fence: each value of a client is computed once,
+                          -- not again wherever the UPDATE refers to it
+                          OFFSET 0
                       ) v
-                     WHERE p.id = v.target_id
+                     WHERE p.id = v.target_id AND %(p_in_batch)s
                        AND ((v.segment_changed AND (%(segment_differs)s))
                             OR (v.is_client AND %(funnel_differs)s))
                     RETURNING p.id, v.is_client, v.current_stage, v.new_stage,
@@ -776,6 +800,18 @@ class ClientSegmentEngine(models.AbstractModel):
                 funnel_joins=funnel["joins"],
                 writes=writes.sql,
                 in_batch=in_batch,
+                # the batch's range on both sides of the self-join: index
+                # range scans of the batch's partners, not of the whole table
+                p2_in_batch=SQL(
+                    "p2.commercial_partner_id >= %s AND p2.commercial_partner_id < %s",
+                    low,
+                    high,
+                ),
+                p_in_batch=SQL(
+                    "p.commercial_partner_id >= %s AND p.commercial_partner_id < %s",
+                    low,
+                    high,
+                ),
                 segment_differs=SQL(" OR ").join(segment_differs),
                 funnel_differs=funnel["differs"],
                 moves=moves.sql,
@@ -784,8 +820,8 @@ class ClientSegmentEngine(models.AbstractModel):
         )
         written = cr.fetchone()[0]
         self._store_state(company, writes, in_batch)
-        self._record_changes(writes, moves, changes, in_batch)
-        if log_stages:
+        self._record_changes(writes, moves, changes, in_batch, first_run, tally)
+        if not first_run:
             Funnel._log_stage_changes(company, moves)
         moves.drop()
         return written
@@ -825,18 +861,57 @@ class ClientSegmentEngine(models.AbstractModel):
         )
 
     @api.model
-    def _record_changes(self, writes, moves, changes, in_batch):
-        """Add the batch's class and stage changes to the change set."""
+    def _record_changes(self, writes, moves, changes, in_batch, first_run, tally):
+        """Add the batch's class and stage changes to the change set.
+
+        A company's first run is its starting point (no history row, no work
+        plan entry): its change set keeps only the changes from a value some
+        earlier run left in the state, and the first values of the clients
+        (a row per client and dimension, the bulk of that run's change set)
+        are only counted, in ``tally``."""
+        first_values = SQL("TRUE")
+        if first_run:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %(counts)s FROM %(writes)s w WHERE %(in_batch)s",
+                    counts=SQL(", ").join(
+                        SQL(
+                            "count(*) FILTER (WHERE w.%(old)s IS NULL"
+                            " AND w.%(new)s IS NOT NULL)",
+                            old=SQL.identifier(f"old_{dimension}"),
+                            new=SQL.identifier(field),
+                        )
+                        for dimension, field in SEGMENT_DIMENSIONS.items()
+                    ),
+                    writes=writes.sql,
+                    in_batch=in_batch,
+                )
+            )
+            for dimension, count in zip(
+                SEGMENT_DIMENSIONS, self.env.cr.fetchone(), strict=True
+            ):
+                tally[dimension] += count
+            self.env.cr.execute(
+                SQL(
+                    "SELECT count(*) FROM %s WHERE old_stage IS NULL"
+                    " AND new_stage IS NOT NULL",
+                    moves.sql,
+                )
+            )
+            tally["stage"] += self.env.cr.fetchone()[0]
+            first_values = SQL("FALSE")
         dimensions = SQL(" UNION ALL ").join(
             SQL(
                 "SELECT w.partner_id, %(dimension)s, w.%(old)s::varchar,"
                 " w.%(new)s::varchar FROM %(writes)s w"
-                " WHERE %(in_batch)s AND w.%(old)s IS DISTINCT FROM w.%(new)s",
+                " WHERE %(in_batch)s AND w.%(old)s IS DISTINCT FROM w.%(new)s"
+                " AND (w.%(old)s IS NOT NULL OR %(first_values)s)",
                 dimension=dimension,
                 old=SQL.identifier(f"old_{dimension}"),
                 new=SQL.identifier(field),
                 writes=writes.sql,
                 in_batch=in_batch,
+                first_values=first_values,
             )
             for dimension, field in SEGMENT_DIMENSIONS.items()
         )
@@ -848,10 +923,12 @@ class ClientSegmentEngine(models.AbstractModel):
                  UNION ALL
                 SELECT partner_id, 'stage', old_stage::varchar, new_stage::varchar
                   FROM %(moves)s WHERE old_stage IS DISTINCT FROM new_stage
+                   AND (old_stage IS NOT NULL OR %(first_values)s)
                 """,
                 changes=changes.sql,
                 dimensions=dimensions,
                 moves=moves.sql,
+                first_values=first_values,
             )
         )
 
@@ -883,8 +960,9 @@ class ClientSegmentEngine(models.AbstractModel):
         return cr.rowcount
 
     @api.model
-    def _summarise(self, company, changes):
-        """Counts of the company's run: clients, classes, segments, changes."""
+    def _summarise(self, company, changes, tally):
+        """Counts of the company's run: clients, classes, segments, changes
+        (those of the change set and those counted in ``tally``)."""
         cr = self.env.cr
         result = self._empty_result()
         del result["companies"]
@@ -912,6 +990,8 @@ class ClientSegmentEngine(models.AbstractModel):
             SQL("SELECT dimension, count(*) FROM %s GROUP BY dimension", changes.sql)
         )
         result["changes"].update(dict(cr.fetchall()))
+        for dimension, count in tally.items():
+            result["changes"][dimension] += count
         return result
 
     # ------------------------------------------------------------------

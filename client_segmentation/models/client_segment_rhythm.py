@@ -6,70 +6,33 @@ from ..tools import rhythm
 
 class ClientSegmentRhythm(models.AbstractModel):
     """Buying rhythm in the segment recompute: the rules of
-    :mod:`..tools.rhythm` in SQL, one query per company over its documents.
+    :mod:`..tools.rhythm` in SQL, in the engine's one pass over the documents.
 
     The usual interval is a figure of the client (it changes only with its
-    documents): the engine has :meth:`_collect` add it to the figures of the
-    clients it re-aggregates, keeps it in the state with the other figures,
-    and classifies every client with :meth:`_values_sql`, like the recency
-    (the state moves with today)."""
+    documents): the engine aggregates it with :meth:`_interval_sql` in the
+    same pass over the documents as the other figures of the clients it
+    re-aggregates, keeps it in the state with them, and classifies every
+    client with :meth:`_values_sql`, like the recency (the state moves with
+    today)."""
 
     _name = "client.segment.rhythm"
     _description = "Client Buying Rhythm"
 
     @api.model
-    def _intervals_sql(self, documents, today, figures):
-        """``(partner_id, interval_days)`` of the clients of the table
-        ``figures`` with at least ``rhythm.MIN_PURCHASE_DAYS`` distinct
-        purchase days: the median of the gaps between consecutive purchase
-        days, rounded half up (``ROUND`` of a numeric, like
-        ``tools.rhythm.round_days``). Credit notes are no purchase days."""
+    def _interval_sql(self, gap):
+        """The usual interval of a client, an aggregate over its rows of
+        purchase days: ``gap`` is the days since the client's previous
+        purchase day (NULL on its first one and on days without a purchase).
+        The median of the gaps, rounded half up (``ROUND`` of a numeric, like
+        ``tools.rhythm.round_days``), for clients with at least
+        ``rhythm.MIN_PURCHASE_DAYS`` distinct purchase days; NULL for the
+        others. ``percentile_cont`` ignores the NULL gaps."""
         return SQL(
-            """
-            SELECT partner_id,
-                   ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY gap))::numeric)
-                       ::int4 AS interval_days
-              FROM (
-                  SELECT partner_id,
-                         day - lag(day) OVER (PARTITION BY partner_id ORDER BY day)
-                             AS gap
-                    FROM (
-                        SELECT DISTINCT d.partner_id, d.day
-                          FROM (%(documents)s) d
-                         WHERE d.is_purchase AND d.counts AND d.day <= %(today)s
-                           AND d.partner_id IN (SELECT partner_id FROM %(figures)s)
-                    ) days
-              ) gaps
-             WHERE gap IS NOT NULL
-             GROUP BY partner_id
-            HAVING COUNT(*) >= %(gaps)s
-            """,
-            documents=documents,
-            today=today,
-            figures=figures,
+            """CASE WHEN COUNT(%(gap)s) >= %(gaps)s THEN
+                    ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY %(gap)s))
+                          ::numeric)::int4 END""",
+            gap=gap,
             gaps=rhythm.MIN_PURCHASE_DAYS - 1,
-        )
-
-    @api.model
-    def _collect(self, company, figures, today):
-        """Add the figure ``buying_interval_days`` to the figures table
-        ``figures`` (a ``TempTable`` of the run's clients) and fill it for the
-        clients with a rhythm, in one statement."""
-        cr = self.env.cr
-        cr.execute(
-            SQL("ALTER TABLE %s ADD COLUMN buying_interval_days int4", figures.sql)
-        )
-        documents = self.env["client.segment.engine"]._documents_sql(company, today)
-        cr.execute(
-            SQL(
-                """
-                UPDATE %(figures)s f SET buying_interval_days = r.interval_days
-                  FROM (%(intervals)s) r
-                 WHERE r.partner_id = f.partner_id
-                """,
-                figures=figures.sql,
-                intervals=self._intervals_sql(documents, today, figures.sql),
-            )
         )
 
     @api.model

@@ -48,6 +48,12 @@ class ClientSegmentationSettings(models.TransientModel):
     segment_funnel_long_months = fields.Integer(
         related="company_id.segment_funnel_long_months", readonly=False
     )
+    segment_rhythm_lead_days = fields.Integer(
+        related="company_id.segment_rhythm_lead_days", readonly=False
+    )
+    segment_rhythm_tolerance_days = fields.Integer(
+        related="company_id.segment_rhythm_tolerance_days", readonly=False
+    )
     key_date_responsible_user_id = fields.Many2one(
         related="company_id.key_date_responsible_user_id", readonly=False
     )
@@ -66,6 +72,7 @@ class ClientSegmentationSettings(models.TransientModel):
             raise AccessError(
                 self.env._("Only sales administrators can change these settings.")
             )
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's stay whole
         company_values = [
             {name: vals.pop(name) for name in SEGMENT_SETTINGS_EDITABLE if name in vals}
             for vals in vals_list

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import pressure, rhythm, settings
+from ..tools import pressure, settings
 
 # Company fields that make the segmentation settings, validated together.
 SEGMENT_SETTINGS_FIELDS = (
@@ -14,6 +14,8 @@ SEGMENT_SETTINGS_FIELDS = (
     "segment_funnel_platinum_purchases",
     "segment_funnel_long_purchases",
     "segment_funnel_long_months",
+    "segment_rhythm_lead_days",
+    "segment_rhythm_tolerance_days",
 )
 # Every company setting of the addon that the settings forms write.
 SEGMENT_SETTINGS_EDITABLE = (
@@ -203,26 +205,6 @@ class ResCompany(models.Model):
         help="A client who has not bought this many days after the expected "
         "next purchase is overdue.",
     )
-
-    @api.constrains("segment_rhythm_lead_days", "segment_rhythm_tolerance_days")
-    def _check_segment_rhythm_settings(self):
-        for company in self:
-            try:
-                rhythm.check_rhythm_settings(
-                    company.segment_rhythm_lead_days,
-                    company.segment_rhythm_tolerance_days,
-                )
-            except rhythm.SettingsError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the buying rhythm's 'due soon' lead time and "
-                        "overdue tolerance cannot be negative (lead: %(lead)s "
-                        "days, tolerance: %(tolerance)s days).",
-                        company=company.name,
-                        lead=company.segment_rhythm_lead_days,
-                        tolerance=company.segment_rhythm_tolerance_days,
-                    )
-                ) from error
 
     # --- Work plans: contact pressure ----------------------------------------
     work_plan_pressure_touches = fields.Integer(

@@ -38,6 +38,7 @@ class ResConfigSettings(models.TransientModel):
         """Write the segmentation settings of a save in one company write:
         related fields would write them one by one, each checked against the
         old values of the others (A 85 % refused while B is still 20 %)."""
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's stay whole
         company_values = [
             {name: vals.pop(name) for name in SEGMENT_SETTINGS_EDITABLE if name in vals}
             for vals in vals_list

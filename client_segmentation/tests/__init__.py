@@ -15,6 +15,7 @@ from . import test_segment_engine
 from . import test_engine_concurrency
 from . import test_segment_history
 from . import test_buying_rhythm
+from . import test_rhythm_settings
 from . import test_segment_preview
 from . import test_access_roles
 from . import test_config_safety

@@ -120,7 +120,7 @@ class TestBuyingRhythm(AssertValidationMixin, SegmentationCase):
         self.assertIn("rhythm_due", action.context)
 
     def test_settings_refuse_negative_days(self):
-        with self._assert_validation("cannot be negative"):
+        with self._assert_validation("Due Soon From.*0 to 3650"):
             self.company.segment_rhythm_lead_days = -1
-        with self._assert_validation("cannot be negative"):
+        with self._assert_validation("Overdue After.*0 to 3650"):
             self.company.segment_rhythm_tolerance_days = -2

@@ -38,7 +38,9 @@ class SettingsError(ValueError):
 
 
 def check_rhythm_settings(lead_days, tolerance_days):
-    """Raise :class:`SettingsError` unless both are whole days >= 0."""
+    """Raise :class:`SettingsError` unless both are whole days >= 0: the
+    guard of the computation. The company's settings are validated, with
+    their upper bound, by :func:`.settings.check_settings`."""
     if lead_days is None or lead_days < 0:
         raise SettingsError("The 'due soon' lead time cannot be negative.")
     if tolerance_days is None or tolerance_days < 0:

@@ -45,6 +45,8 @@ INTEGER_BOUNDS = {
     "segment_funnel_platinum_purchases": (2, 1000),
     "segment_funnel_long_purchases": (2, 1000),
     "segment_funnel_long_months": (0, 240),
+    "segment_rhythm_lead_days": (0, 3650),
+    "segment_rhythm_tolerance_days": (0, 3650),
 }
 SHARE_FIELDS = ("segment_abc_a_share", "segment_abc_b_share")
 

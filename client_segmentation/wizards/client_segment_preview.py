@@ -4,7 +4,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..sqlutil import TempTable
 from ..tools import segmentation
 
 PREVIEW_VALUES = [
@@ -172,31 +171,26 @@ class ClientSegmentPreview(models.TransientModel):
             return self._matrix_of(
                 company, today, SQL("s.segment_revenue_window"), SQL()
             )
-        # another window: one aggregate over the documents, kept for the
-        # ranking and the matrix
+        # another window: the window revenue of each client aggregated from
+        # the documents in the same query (a hash join on the aggregate; no
+        # table written)
         start = segmentation.window_start(today, self.window_months)
         in_window = SQL("TRUE") if start is None else SQL("d.day >= %s", start)
-        with TempTable(
-            self.env.cr,
-            "client_segment_preview_revenue",
-            SQL(
-                """SELECT d.partner_id, SUM(d.amount) AS revenue
-                     FROM (%(documents)s) d
-                    WHERE d.counts AND d.day <= %(today)s AND %(in_window)s
-                    GROUP BY d.partner_id""",
-                documents=self.env["client.segment.engine"]._documents_sql(
-                    company, today
-                ),
-                today=today,
-                in_window=in_window,
-            ),
-        ) as revenues:
-            return self._matrix_of(
-                company,
-                today,
-                SQL("r.revenue"),
-                SQL("LEFT JOIN %s r ON r.partner_id = s.partner_id", revenues.sql),
-            )
+        revenues = SQL(
+            """SELECT d.partner_id, SUM(d.amount) AS revenue
+                 FROM (%(documents)s) d
+                WHERE d.counts AND d.day <= %(today)s AND %(in_window)s
+                GROUP BY d.partner_id""",
+            documents=self.env["client.segment.engine"]._documents_sql(company, today),
+            today=today,
+            in_window=in_window,
+        )
+        return self._matrix_of(
+            company,
+            today,
+            SQL("r.revenue"),
+            SQL("LEFT JOIN (%s) r ON r.partner_id = s.partner_id", revenues),
+        )
 
     def _matrix_of(self, company, today, revenue, join):
         """The matrix with ``revenue`` (an expression over the state ``s`` and
