@@ -865,15 +865,18 @@ class ClientSegmentEngine(models.AbstractModel):
         """Add the batch's class and stage changes to the change set.
 
         A company's first run is its starting point (no history row, no work
-        plan entry): its change set keeps only the changes from a value some
-        earlier run left in the state, and the first values of the clients
-        (a row per client and dimension, the bulk of that run's change set)
-        are only counted, in ``tally``."""
+        plan entry): the first values of its clients (a row per client and
+        dimension, the bulk of that run's change set) are only counted, in
+        ``tally``; the change set keeps the changes from a value an earlier
+        run left in the state, if any."""
+        cr = self.env.cr
         first_values = SQL("TRUE")
+        segment_rows = True
         if first_run:
-            self.env.cr.execute(
+            cr.execute(
                 SQL(
-                    "SELECT %(counts)s FROM %(writes)s w WHERE %(in_batch)s",
+                    "SELECT %(counts)s, count(*) FILTER (WHERE %(earlier)s)"
+                    " FROM %(writes)s w WHERE %(in_batch)s",
                     counts=SQL(", ").join(
                         SQL(
                             "count(*) FILTER (WHERE w.%(old)s IS NULL"
@@ -883,24 +886,20 @@ class ClientSegmentEngine(models.AbstractModel):
                         )
                         for dimension, field in SEGMENT_DIMENSIONS.items()
                     ),
+                    earlier=SQL(" OR ").join(
+                        SQL("w.%s IS NOT NULL", SQL.identifier(f"old_{dimension}"))
+                        for dimension in SEGMENT_DIMENSIONS
+                    ),
                     writes=writes.sql,
                     in_batch=in_batch,
                 )
             )
-            for dimension, count in zip(
-                SEGMENT_DIMENSIONS, self.env.cr.fetchone(), strict=True
-            ):
+            *counts, earlier = cr.fetchone()
+            for dimension, count in zip(SEGMENT_DIMENSIONS, counts, strict=True):
                 tally[dimension] += count
-            self.env.cr.execute(
-                SQL(
-                    "SELECT count(*) FROM %s WHERE old_stage IS NULL"
-                    " AND new_stage IS NOT NULL",
-                    moves.sql,
-                )
-            )
-            tally["stage"] += self.env.cr.fetchone()[0]
             first_values = SQL("FALSE")
-        dimensions = SQL(" UNION ALL ").join(
+            segment_rows = bool(earlier)
+        rows = [
             SQL(
                 "SELECT w.partner_id, %(dimension)s, w.%(old)s::varchar,"
                 " w.%(new)s::varchar FROM %(writes)s w"
@@ -914,21 +913,22 @@ class ClientSegmentEngine(models.AbstractModel):
                 first_values=first_values,
             )
             for dimension, field in SEGMENT_DIMENSIONS.items()
-        )
-        self.env.cr.execute(
+            if segment_rows
+        ]
+        # the stage moves from the stage shown before (the default one on a
+        # first run): real changes on every run
+        rows.append(
             SQL(
-                """
-                INSERT INTO %(changes)s (partner_id, dimension, old_value, new_value)
-                %(dimensions)s
-                 UNION ALL
-                SELECT partner_id, 'stage', old_stage::varchar, new_stage::varchar
-                  FROM %(moves)s WHERE old_stage IS DISTINCT FROM new_stage
-                   AND (old_stage IS NOT NULL OR %(first_values)s)
-                """,
-                changes=changes.sql,
-                dimensions=dimensions,
-                moves=moves.sql,
-                first_values=first_values,
+                "SELECT partner_id, 'stage', old_stage::varchar, new_stage::varchar"
+                " FROM %s WHERE old_stage IS DISTINCT FROM new_stage",
+                moves.sql,
+            )
+        )
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (partner_id, dimension, old_value, new_value) %s",
+                changes.sql,
+                SQL(" UNION ALL ").join(rows),
             )
         )
 
