@@ -231,6 +231,16 @@ class TestClientBaseDashboard(DashboardCase):
             with self.subTest(cell=name):
                 self._check_formula(cell.get("content", ""))
 
+    def test_styles_in_the_sheet_map(self):
+        """Format 21 styles cells through the sheet's map (cell -> style id);
+        a style written on the cell itself is ignored."""
+        styles = self.sheet["styles"]
+        self.assertEqual(styles["A1"], 1)
+        for name, cell in self.sheet["cells"].items():
+            self.assertNotIn("style", cell, name)
+        for style in styles.values():
+            self.assertIn(str(style), self.data["styles"])
+
     def test_new_panes(self):
         """Movements this month (ABC, recency and funnel stage, clients and
         their revenue, date filter on this month) and due to buy again (a
