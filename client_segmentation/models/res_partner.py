@@ -393,7 +393,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The funnel's "grey" rule asks, for each client it classifies,
         # whether an active contact of it decides on purchases: a small index
         # of the few decision makers answers it without reading every
@@ -405,6 +405,7 @@ class ResPartner(models.Model):
             ["commercial_partner_id"],
             where="is_decision_maker",
         )
+        return res
 
     @api.depends_context("company")
     def _compute_segment_history_count(self):
