@@ -1,7 +1,8 @@
 {
     "name": "Client Segmentation - Dashboard",
     "summary": "'Client base' dashboard: clients and revenue per ABC class and "
-    "recency, funnel, refusal reasons, running work plans",
+    "recency, funnel, refusal reasons, running work plans, due to buy again, "
+    "movements this month",
     "version": "18.0.1.0.0",
     "category": "Productivity/Dashboard",
     "website": "https://github.com/client-segmentation/client_segmentation",

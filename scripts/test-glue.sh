@@ -59,8 +59,9 @@ glue_odoo "$LOGDIR/glue-install.log" -i "mass_mailing,${ADDON}_crm"
 expect "together" "${ADDON}_crm=installed" "${ADDON}_mass_mailing=installed" \
     "${ADDON}_spreadsheet_dashboard=installed"
 rc=0
-# --http-port 0: the system picks a free port (no HttpCase among these
-# tests), so a concurrent run cannot take it between choice and bind.
+# --http-port 0: the system picks a free port, so a concurrent run cannot
+# take it between choice and bind (the dashboard's browser test asks Odoo
+# for the port it bound).
 odoo_cmd -c "$ODOORC" -d "$DB" --test-enable --test-tags "${ADDON}_glue" \
     --stop-after-init --http-port 0 --log-level=info \
     >"$LOGDIR/glue.log" 2>&1 || rc=$?

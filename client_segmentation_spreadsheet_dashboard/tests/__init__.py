@@ -1,1 +1,3 @@
 from . import test_client_base_dashboard
+from . import test_i18n
+from . import test_client_base_dashboard_browser
