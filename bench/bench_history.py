@@ -3,20 +3,18 @@ rhythm, the Movements report and the settings preview cost.
 
 Used by ``bench_segments.py``:
 
-- :class:`StepTimer` times the engine's calls of
-  ``client.segment.history._record_changes`` (the history insert) and
-  ``client.segment.rhythm._collect`` (the buying interval aggregate) inside
-  the first run and the rerun;
-- :func:`seed_year_of_history` adds a year of changes (four per client, spread
-  over the last 365 days and over the five dimensions) to the starting point
-  the first run recorded;
-- :func:`movements` times the Movements pivot of this quarter (ABC, without
-  the starting point) as the administrator, record rules applied;
-- :func:`what_if` times the settings preview with other shares and days
-  (window unchanged: from the state) and with another window (one aggregate
-  over the documents).
+- :class:`StepTimer`: the history insert in the first run and the rerun;
+- :func:`rhythm_cost`: what the buying interval adds to the engine's one pass
+  over the documents;
+- :func:`seed_year_of_history`: a year of changes (four per client over the
+  last 365 days and the five dimensions) after the starting point;
+- :func:`movements`: the Movements pivot of this quarter (ABC, without the
+  starting point) as the administrator, record rules applied;
+- :func:`what_if`: the settings preview with other shares and days (from the
+  state) and with another window (aggregating the documents).
 """
 
+import datetime
 import time
 from collections import defaultdict
 
@@ -25,10 +23,7 @@ class StepTimer:
     """Accumulate the time spent in some methods of registry models while
     active (a context manager); ``self.seconds[name]``."""
 
-    STEPS = (
-        ("history", "client.segment.history", "_record_changes"),
-        ("rhythm", "client.segment.rhythm", "_collect"),
-    )
+    STEPS = (("history", "client.segment.history", "_record_changes"),)
 
     def __init__(self, env):
         self.env = env
@@ -51,11 +46,7 @@ class StepTimer:
         self.seconds.clear()
         for name, model, method in self.STEPS:
             cls = self.env.registry[model]
-            original = getattr(cls, method, None)
-            if original is None:
-                # a step the engine no longer has on its own (the buying
-                # interval now comes with the figures' aggregate): 0 s
-                continue
+            original = getattr(cls, method)
             self._saved.append((cls, method, original))
             setattr(cls, method, self._wrap(name, original))
         return self
@@ -64,6 +55,29 @@ class StepTimer:
         for cls, method, original in self._saved:
             setattr(cls, method, original)
         self._saved.clear()
+
+
+def rhythm_cost(env, company):
+    """Seconds the buying interval adds to the engine's one pass over the
+    documents: the full aggregate timed as the engine runs it, then without
+    the interval (temporary tables only, dropped)."""
+    from odoo.tools import SQL
+
+    Engine = env["client.segment.engine"]
+    Rhythm = type(env["client.segment.rhythm"])
+    today = datetime.date.today()
+    seconds = []
+    for interval in (None, SQL("NULL::int4")):
+        original = Rhythm._interval_sql
+        if interval is not None:
+            Rhythm._interval_sql = lambda self, gap, interval=interval: interval
+        try:
+            started = time.perf_counter()
+            Engine._collect_figures(company, today, None).drop()
+            seconds.append(time.perf_counter() - started)
+        finally:
+            Rhythm._interval_sql = original
+    return max(seconds[0] - seconds[1], 0.0)
 
 
 def history_rows(cr, SQL, company_id):
@@ -162,8 +176,8 @@ def print_table(rows):
     """The clients-over-time table of docs/performance.md."""
     header = (
         "| partners | history rows (first run) | history s (first) | % of first run "
-        "| rhythm s (first) | history rows (rerun) | history s (rerun) "
-        "| % of rerun | rhythm s (rerun) | history rows (year) | movements s "
+        "| rhythm s (in the first run's aggregate) | history rows (rerun) "
+        "| history s (rerun) | % of rerun | history rows (year) | movements s "
         "| what-if s | what-if (window) s |"
     )
     print()
@@ -175,10 +189,10 @@ def print_table(rows):
             f"| {row['n']:,} | {row['history_first']:,} "
             f"| {first.get('history', 0):.2f} "
             f"| {100 * first.get('history', 0) / row['first']:.1f} % "
-            f"| {first.get('rhythm', 0):.2f} | {row['history_rerun']:,} "
+            f"| {row['rhythm']:.2f} ({100 * row['rhythm'] / row['first']:.0f} %) "
+            f"| {row['history_rerun']:,} "
             f"| {rerun.get('history', 0):.2f} "
             f"| {100 * rerun.get('history', 0) / row['rerun']:.1f} % "
-            f"| {rerun.get('rhythm', 0):.2f} "
             f"| {row['history_first'] + row['history_rerun'] + row['history_year']:,}"
             f" | {row['movements']:.2f} | {row['what_if']:.2f} "
             f"| {row['what_if_window']:.2f} |",

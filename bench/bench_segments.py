@@ -1,9 +1,11 @@
 """Benchmark of the client_segmentation recompute against real Odoo 18.
 
-For each size N it copies a template database that has the module installed
-(no demo data), seeds N commercial partners and 5N posted customer documents
-(one in twenty a credit note) directly in SQL, then prints one table row:
+For each size N it copies a template database with Invoicing and Sales Teams
+(no demo data, not the module), seeds N commercial partners and 5N posted
+customer documents (one in twenty a credit note) directly in SQL, installs the
+module on it, then prints one table row:
 
+- install: ``odoo -i client_segmentation`` on that database;
 - first: the module's first full run (``client.segment.engine.recompute``)
   on that data;
 - rerun: a second run after ~1 % of the partners got a new invoice today (it
@@ -23,7 +25,7 @@ rank lookup measures from ``measures.py``, the history table from
 
 Usage (bench/run.sh wraps it with the private cluster and .odoorc):
 
-    python3 bench/bench_segments.py -c .odoorc --template cs_bench_template \
+    python3 bench/bench_segments.py -c .odoorc --template cs_bench_base \
         --sizes 10000,100000,1000000
 """
 
@@ -36,6 +38,7 @@ import bench_history
 from measures import (
     floor_query,
     full_recompute,
+    install,
     peak_rss_mb,
     per_partner,
     rank_lookup,
@@ -48,7 +51,7 @@ from seed import seed, touch_one_percent
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True, help="Odoo config file")
-    parser.add_argument("--template", default="cs_bench_template")
+    parser.add_argument("--template", default="cs_bench_base")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--slice", type=int, default=500, help="per-partner slice")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
@@ -72,21 +75,28 @@ def run_size(args, n):
     db = f"cs_bench_{n}"
     drop_database(db)
     subprocess.run(["createdb", "-T", args.template, db], check=True)
-    registry = odoo.modules.registry.Registry.new(db)
     row = {"n": n}
-    with registry.cursor() as cr:
+    with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        company = env.ref("base.main_company")
+        company_id = env.ref("base.main_company").id
         row["seed"], (partner_ids, journal_id, currency_id) = timed(
-            seed, cr, SQL, n, company.id
+            seed, cr, SQL, n, company_id
         )
         cr.commit()
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+    row["install"] = install(args.config, db)
+    registry = odoo.modules.registry.Registry.new(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env["res.company"].browse(company_id)
         Engine = env["client.segment.engine"]
         with bench_history.StepTimer(env) as steps:
             row["first"], stats = timed(Engine.recompute, company)
         row["first_steps"] = dict(steps.seconds)
         cr.commit()
         row["written_first"] = stats["written"]
+        row["rhythm"] = bench_history.rhythm_cost(env, company)
         row["history_first"] = bench_history.history_rows(cr, SQL, company.id)
         row["rss"] = peak_rss_mb()
         row["touched"] = touch_one_percent(
@@ -137,7 +147,8 @@ def main():
         sys.exit(f"Odoo 18 is not importable ({error}); see README.md.")
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     header = (
-        "| partners | invoices | seed s | first run s | rows written | rerun s "
+        "| partners | invoices | seed s | install s | first run s | rows written "
+        "| rerun s "
         "| rows written | clients re-aggregated | floor s | rerun/floor "
         "| full rerun s | incr = full | per-partner s (extrap.) "
         "| speed-up | rank lookup s | peak RSS MB |"
@@ -152,7 +163,8 @@ def main():
         if not row["equal"]:
             unequal.append(n)
         print(
-            f"| {n:,} | {5 * n:,} | {row['seed']:.1f} | {row['first']:.1f} "
+            f"| {n:,} | {5 * n:,} | {row['seed']:.1f} | {row['install']:.1f} "
+            f"| {row['first']:.1f} "
             f"| {row['written_first']:,} | {row['rerun']:.1f} "
             f"| {row['written_rerun']:,} | {row['aggregated']:,} "
             f"| {row['floor']:.2f} "

@@ -1,10 +1,13 @@
 """What the benchmark measures besides the engine's runs (used by
-``bench_segments.py``): timing and memory helpers, the floor aggregate, the
-digest that compares the rerun to a full recompute, the per-partner approach
-the module replaces and the rank lookup of the form.
+``bench_segments.py``): timing and memory helpers, the module's install, the
+floor aggregate, the digest that compares the rerun to a full recompute, the
+per-partner approach the module replaces and the rank lookup of the form.
 """
 
+import os
 import resource
+import subprocess
+import sys
 import time
 
 
@@ -16,6 +19,19 @@ def timed(function, *args):
     started = time.perf_counter()
     result = function(*args)
     return time.perf_counter() - started, result
+
+
+def install(config, db):
+    """Seconds of ``odoo -i client_segmentation`` on ``db`` (its seeded
+    partners and documents included), as an integrator runs it."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "-c", config, "-d", db, "--stop-after-init"]
+        + ["-i", "client_segmentation", "--log-level=warn"],
+        check=True,
+        env=dict(os.environ, TZ="UTC"),
+    )
+    return time.perf_counter() - started
 
 
 def floor_query(cr, SQL, company_id):
