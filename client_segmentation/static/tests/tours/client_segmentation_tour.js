@@ -48,12 +48,14 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
             run: `drag_and_drop (${column("Yellow")})`,
         },
         {
+            // o_draggable again: the move is saved (the kanban shows the card
+            // in its new column before the server answers)
             content: "The prospect is now yellow",
-            trigger: `${column("Yellow")} .o_kanban_record:contains("Tour Prospect")`,
+            trigger: `${column("Yellow")} .o_kanban_record.o_draggable:contains("Tour Prospect")`,
         },
         {
             content: "Drag the prospect onto the automatic Grey stage",
-            trigger: `${column("Yellow")} .o_kanban_record:contains("Tour Prospect")`,
+            trigger: `${column("Yellow")} .o_kanban_record.o_draggable:contains("Tour Prospect")`,
             run: `drag_and_drop (${column("Grey")})`,
         },
         {
@@ -71,7 +73,7 @@ registry.category("web_tour.tours").add("client_segmentation_tour", {
         },
         {
             content: "Drag the grey company onto the red Red-Green stage",
-            trigger: `${column("Grey")} .o_kanban_record:contains("Tour Unknown Boss")`,
+            trigger: `${column("Grey")} .o_kanban_record.o_draggable:contains("Tour Unknown Boss")`,
             run: `drag_and_drop (${column("Red-Green")})`,
         },
         {
