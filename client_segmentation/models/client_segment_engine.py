@@ -724,7 +724,11 @@ class ClientSegmentEngine(models.AbstractModel):
         key = str(company.id)
         Funnel = self.env["client.funnel.engine"]
         funnel = Funnel._stage_sql(company, SQL("w"), SQL("p2"))
-        in_batch = SQL("w.partner_id >= %s AND w.partner_id < %s", low, high)
+
+        def in_range(column):
+            return SQL("%s >= %s AND %s < %s", column, low, column, high)
+
+        in_batch = in_range(SQL("w.partner_id"))
         segment_set = [
             SQL(
                 "%(col)s = %(value)s",
@@ -802,16 +806,8 @@ class ClientSegmentEngine(models.AbstractModel):
                 in_batch=in_batch,
                 # the batch's range on both sides of the self-join: index
                 # range scans of the batch's partners, not of the whole table
-                p2_in_batch=SQL(
-                    "p2.commercial_partner_id >= %s AND p2.commercial_partner_id < %s",
-                    low,
-                    high,
-                ),
-                p_in_batch=SQL(
-                    "p.commercial_partner_id >= %s AND p.commercial_partner_id < %s",
-                    low,
-                    high,
-                ),
+                p2_in_batch=in_range(SQL("p2.commercial_partner_id")),
+                p_in_batch=in_range(SQL("p.commercial_partner_id")),
                 segment_differs=SQL(" OR ").join(segment_differs),
                 funnel_differs=funnel["differs"],
                 moves=moves.sql,
@@ -869,52 +865,27 @@ class ClientSegmentEngine(models.AbstractModel):
         dimension, the bulk of that run's change set) are only counted, in
         ``tally``; the change set keeps the changes from a value an earlier
         run left in the state, if any."""
-        cr = self.env.cr
-        first_values = SQL("TRUE")
-        segment_rows = True
-        if first_run:
-            cr.execute(
+        rows = []
+        if not first_run or self._count_first_values(writes, in_batch, tally):
+            rows = [
                 SQL(
-                    "SELECT %(counts)s, count(*) FILTER (WHERE %(earlier)s)"
-                    " FROM %(writes)s w WHERE %(in_batch)s",
-                    counts=SQL(", ").join(
-                        SQL(
-                            "count(*) FILTER (WHERE w.%(old)s IS NULL"
-                            " AND w.%(new)s IS NOT NULL)",
-                            old=SQL.identifier(f"old_{dimension}"),
-                            new=SQL.identifier(field),
-                        )
-                        for dimension, field in SEGMENT_DIMENSIONS.items()
-                    ),
-                    earlier=SQL(" OR ").join(
-                        SQL("w.%s IS NOT NULL", SQL.identifier(f"old_{dimension}"))
-                        for dimension in SEGMENT_DIMENSIONS
-                    ),
+                    "SELECT w.partner_id, %(dimension)s, w.%(old)s::varchar,"
+                    " w.%(new)s::varchar FROM %(writes)s w"
+                    " WHERE %(in_batch)s AND w.%(old)s IS DISTINCT FROM w.%(new)s"
+                    "%(earlier_only)s",
+                    dimension=dimension,
+                    old=SQL.identifier(f"old_{dimension}"),
+                    new=SQL.identifier(field),
                     writes=writes.sql,
                     in_batch=in_batch,
+                    earlier_only=SQL(
+                        " AND w.%s IS NOT NULL", SQL.identifier(f"old_{dimension}")
+                    )
+                    if first_run
+                    else SQL(),
                 )
-            )
-            *counts, earlier = cr.fetchone()
-            for dimension, count in zip(SEGMENT_DIMENSIONS, counts, strict=True):
-                tally[dimension] += count
-            first_values = SQL("FALSE")
-            segment_rows = bool(earlier)
-        rows = [
-            SQL(
-                "SELECT w.partner_id, %(dimension)s, w.%(old)s::varchar,"
-                " w.%(new)s::varchar FROM %(writes)s w"
-                " WHERE %(in_batch)s AND w.%(old)s IS DISTINCT FROM w.%(new)s"
-                " AND (w.%(old)s IS NOT NULL OR %(first_values)s)",
-                dimension=dimension,
-                old=SQL.identifier(f"old_{dimension}"),
-                new=SQL.identifier(field),
-                writes=writes.sql,
-                in_batch=in_batch,
-                first_values=first_values,
-            )
-            for dimension, field in SEGMENT_DIMENSIONS.items()
-            if segment_rows
-        ]
+                for dimension, field in SEGMENT_DIMENSIONS.items()
+            ]
         # the stage moves from the stage shown before (the default one on a
         # first run): real changes on every run
         rows.append(
@@ -924,13 +895,44 @@ class ClientSegmentEngine(models.AbstractModel):
                 moves.sql,
             )
         )
-        cr.execute(
+        self.env.cr.execute(
             SQL(
                 "INSERT INTO %s (partner_id, dimension, old_value, new_value) %s",
                 changes.sql,
                 SQL(" UNION ALL ").join(rows),
             )
         )
+
+    @api.model
+    def _count_first_values(self, writes, in_batch, tally):
+        """On a first run: add to ``tally`` the batch's clients that get a
+        first value, per dimension, in one scan; return how many of them hold
+        a value an earlier run left in the state."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT %(counts)s, count(*) FILTER (WHERE %(earlier)s)"
+                " FROM %(writes)s w WHERE %(in_batch)s",
+                counts=SQL(", ").join(
+                    SQL(
+                        "count(*) FILTER (WHERE w.%(old)s IS NULL"
+                        " AND w.%(new)s IS NOT NULL)",
+                        old=SQL.identifier(f"old_{dimension}"),
+                        new=SQL.identifier(field),
+                    )
+                    for dimension, field in SEGMENT_DIMENSIONS.items()
+                ),
+                earlier=SQL(" OR ").join(
+                    SQL("w.%s IS NOT NULL", SQL.identifier(f"old_{dimension}"))
+                    for dimension in SEGMENT_DIMENSIONS
+                ),
+                writes=writes.sql,
+                in_batch=in_batch,
+            )
+        )
+        *counts, earlier = self.env.cr.fetchone()
+        for dimension, count in zip(SEGMENT_DIMENSIONS, counts, strict=True):
+            tally[dimension] += count
+        return earlier
 
     @api.model
     def _leave_to_next_run(self, company, writes, low, high):
