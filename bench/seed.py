@@ -39,38 +39,26 @@ def seed(cr, SQL, n, company_id):
     low, high = min(partner_ids), max(partner_ids)
     # Revenues are skewed (a few large clients, many small ones) like a real
     # base; amounts and dates are deterministic given the seed.
-    cr.execute(
+    insert_documents(
+        cr,
+        SQL,
         SQL(
             """
-            INSERT INTO account_move (journal_id, currency_id, company_id, state,
-                                      move_type, auto_post, date, invoice_date,
-                                      partner_id, commercial_partner_id, name,
-                                      amount_untaxed, amount_untaxed_signed,
-                                      amount_total, amount_total_signed,
-                                      create_date, write_date)
-            SELECT %(journal)s, %(currency)s, %(company)s, 'posted',
-                   CASE WHEN refund THEN 'out_refund' ELSE 'out_invoice' END, 'no',
-                   day, day, partner, partner, 'BENCH/' || g,
-                   amount, CASE WHEN refund THEN -amount ELSE amount END,
-                   amount, CASE WHEN refund THEN -amount ELSE amount END,
-                   now(), now()
-              FROM (
-                  SELECT g,
-                         %(low)s + mod(g * 7919, %(high)s - %(low)s + 1) AS partner,
-                         CURRENT_DATE - mod(g * 104729, 730)::int AS day,
-                         round((10 + 20000 * power(random(), 6))::numeric, 2)
-                             AS amount,
-                         mod(g, 20) = 0 AS refund
-                    FROM generate_series(1::bigint, %(count)s) g
-              ) seed
+            SELECT CASE WHEN mod(g, 20) = 0 THEN 'out_refund'
+                        ELSE 'out_invoice' END AS move_type,
+                   CURRENT_DATE - mod(g * 104729, 730)::int AS day,
+                   %(low)s + mod(g * 7919, %(high)s - %(low)s + 1) AS partner,
+                   'BENCH/' || g AS name,
+                   round((10 + 20000 * power(random(), 6))::numeric, 2) AS amount
+              FROM generate_series(1::bigint, %(count)s) g
             """,
-            journal=journal_id,
-            currency=currency_id,
-            company=company_id,
             low=low,
             high=high,
             count=5 * n,
-        )
+        ),
+        journal_id,
+        currency_id,
+        company_id,
     )
     cr.execute(SQL("ANALYZE res_partner"))
     cr.execute(SQL("ANALYZE account_move"))
@@ -80,6 +68,25 @@ def seed(cr, SQL, n, company_id):
 def touch_one_percent(cr, SQL, partner_ids, journal_id, currency_id, company_id):
     """A new invoice, dated today, for about 1 % of the partners."""
     chosen = partner_ids[::100]
+    insert_documents(
+        cr,
+        SQL,
+        SQL(
+            "SELECT 'out_invoice' AS move_type, CURRENT_DATE AS day, p AS partner,"
+            " 'BENCH/NEW/' || p AS name, 500 AS amount FROM unnest(%s) p",
+            chosen,
+        ),
+        journal_id,
+        currency_id,
+        company_id,
+    )
+    return len(chosen)
+
+
+def insert_documents(cr, SQL, documents, journal_id, currency_id, company_id):
+    """Posted customer documents, one per row of ``documents`` (an SQL
+    select of ``move_type``, ``day``, ``partner``, ``name`` and a positive
+    ``amount``; a credit note's signed amounts are negative)."""
     cr.execute(
         SQL(
             """
@@ -89,15 +96,17 @@ def touch_one_percent(cr, SQL, partner_ids, journal_id, currency_id, company_id)
                                       amount_untaxed, amount_untaxed_signed,
                                       amount_total, amount_total_signed,
                                       create_date, write_date)
-            SELECT %(journal)s, %(currency)s, %(company)s, 'posted', 'out_invoice',
-                   'no', CURRENT_DATE, CURRENT_DATE, p, p, 'BENCH/NEW/' || p,
-                   500, 500, 500, 500, now(), now()
-              FROM unnest(%(partners)s) p
+            SELECT %(journal)s, %(currency)s, %(company)s, 'posted', move_type,
+                   'no', day, day, partner, partner, name, amount, signed,
+                   amount, signed, now(), now()
+              FROM (SELECT d.*,
+                           CASE WHEN move_type = 'out_refund' THEN -amount
+                                ELSE amount END AS signed
+                      FROM (%(documents)s) d) documents
             """,
             journal=journal_id,
             currency=currency_id,
             company=company_id,
-            partners=chosen,
+            documents=documents,
         )
     )
-    return len(chosen)

@@ -19,6 +19,7 @@
 #   tier NAME P F S SECONDS [NOTE]   records one tier's result line
 #   test_database NAME    DB, ODOORC, LOGDIR of a tier that needs the addon
 #   drop_test_database DB drops a test database and its filestore (not with KEEP_DB=1)
+#   odoo_tests TAGS LOG PORT   Odoo's own runner on the tests tagged TAGS in DB
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${CS_PY:-${PYTHON:-python3}}"
@@ -97,6 +98,19 @@ tier() {
     else
         echo "tier $line"
     fi
+}
+
+# odoo_tests TAGS LOG PORT: Odoo's own test runner on the tests tagged TAGS in
+# $DB, its log in LOG, serving HTTP on PORT (0: a port the system picks). Prints
+# the log's notable lines; sets P F S (its counts) and RC (Odoo's exit code).
+odoo_tests() {
+    local tags=$1 log=$2 port=$3
+    RC=0
+    odoo_cmd -c "$ODOORC" -d "$DB" --test-enable --test-tags "$tags" \
+        --stop-after-init --http-port "$port" --log-level=info >"$log" 2>&1 || RC=$?
+    grep -E " (WARNING|ERROR|CRITICAL) | Starting |: skipped " "$log" |
+        cut -c1-300 | tail -n 40 || true
+    read -r P F S <<<"$(counts odoo "$log")"
 }
 
 drop_test_database() {

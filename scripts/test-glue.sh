@@ -58,20 +58,15 @@ expect "crm glue uninstalled alone" "${ADDON}_crm=uninstalled" "crm=installed" \
 glue_odoo "$LOGDIR/glue-install.log" -i "mass_mailing,${ADDON}_crm"
 expect "together" "${ADDON}_crm=installed" "${ADDON}_mass_mailing=installed" \
     "${ADDON}_spreadsheet_dashboard=installed"
-rc=0
 # --http-port 0: the system picks a free port, so a concurrent run cannot
 # take it between choice and bind (the dashboard's browser test asks Odoo
 # for the port it bound).
-odoo_cmd -c "$ODOORC" -d "$DB" --test-enable --test-tags "${ADDON}_glue" \
-    --stop-after-init --http-port 0 --log-level=info \
-    >"$LOGDIR/glue.log" 2>&1 || rc=$?
-grep -E " (WARNING|ERROR|CRITICAL) | Starting |: skipped " "$LOGDIR/glue.log" | cut -c1-300 | tail -n 40 || true
-read -r p f s <<<"$(counts odoo "$LOGDIR/glue.log")"
+odoo_tests "${ADDON}_glue" "$LOGDIR/glue.log" 0
 uninstall "$LOGDIR/glue-uninstall.log" \
     "${ADDON}_crm,${ADDON}_mass_mailing,${ADDON}_spreadsheet_dashboard"
 expect "uninstalled together" "${ADDON}_crm=uninstalled" \
     "${ADDON}_mass_mailing=uninstalled" "${ADDON}_spreadsheet_dashboard=uninstalled" \
     "${ADDON}=installed"
-tier glue $((p + gp)) $((f + gf)) "$s" $((SECONDS - t)) \
-    "$gp state checks$( ((rc)) && echo "; FAIL odoo rc=$rc")"
+tier glue $((P + gp)) $((F + gf)) "$S" $((SECONDS - t)) \
+    "$gp state checks$( ((RC)) && echo "; FAIL odoo rc=$RC")"
 [[ "$TIER_STATUS" == PASS ]]

@@ -19,15 +19,10 @@ ADDON=client_segmentation
 test_database "$TIER"
 t=$SECONDS rc=0
 
-# odoo_tagged NAME TAG LOG: Odoo's own runner on the tests tagged TAG.
+# odoo_tagged NAME TAG LOG: Odoo's own runner on the tests tagged TAG, one tier.
 odoo_tagged() {
-    local name=$1 tag=$2 log=$3 rc=0
-    odoo_cmd -c "$ODOORC" -d "$DB" --test-enable --test-tags "$tag/$ADDON" \
-        --stop-after-init --http-port "$(free_port 8169)" --log-level=info \
-        >"$log" 2>&1 || rc=$?
-    grep -E " (WARNING|ERROR|CRITICAL) | Starting |: skipped " "$log" | cut -c1-300 | tail -n 40 || true
-    read -r p f s <<<"$(counts odoo "$log")"
-    tier "$name" "$p" "$f" "$s" $((SECONDS - t)) "$( ((rc)) && echo "FAIL odoo rc=$rc")"
+    odoo_tests "$2/$ADDON" "$3" "$(free_port 8169)"
+    tier "$1" "$P" "$F" "$S" $((SECONDS - t)) "$( ((RC)) && echo "FAIL odoo rc=$RC")"
 }
 
 if [[ "$TIER" == tours ]]; then

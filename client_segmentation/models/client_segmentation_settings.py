@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .res_company import SEGMENT_SETTINGS_EDITABLE
-
 
 class ClientSegmentationSettings(models.TransientModel):
     """The segmentation and funnel thresholds of the current company, for
@@ -72,11 +70,9 @@ class ClientSegmentationSettings(models.TransientModel):
             raise AccessError(
                 self.env._("Only sales administrators can change these settings.")
             )
-        vals_list = [dict(vals) for vals in vals_list]  # the caller's stay whole
-        company_values = [
-            {name: vals.pop(name) for name in SEGMENT_SETTINGS_EDITABLE if name in vals}
-            for vals in vals_list
-        ]
+        vals_list, company_values = self.env["res.company"]._segment_settings_split(
+            vals_list
+        )
         records = super().create(vals_list)
         for record, values in zip(records, company_values, strict=True):
             if record.company_id not in self.env.user.company_ids:

@@ -95,22 +95,7 @@ class ResCompany(models.Model):
         help="The day the last recompute classified for (its window).",
     )
 
-    @api.constrains("segment_revenue_source")
-    def _check_segment_revenue_source(self):
-        if "sale.order" in self.env:
-            return
-        for company in self:
-            if company.segment_revenue_source == "sale":
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: confirmed sales orders can only be the "
-                        "revenue source when the Sales app is installed.",
-                        company=company.name,
-                    )
-                )
-
-    # --- client card (issue #3) ---------------------------------------
-
+    # --- Client card ---------------------------------------------------------
     segment_frequency_regular_min = fields.Integer(
         string="Regular From (purchases)",
         default=3,
@@ -124,7 +109,7 @@ class ResCompany(models.Model):
         help="Receives the key date reminders of clients without salesperson.",
     )
 
-    # --- Funnel colour stages (issue #4) -------------------------------------
+    # --- Funnel colour stages -----------------------------------------------
     segment_funnel_platinum_purchases = fields.Integer(
         string="Platinum From (purchases)",
         default=3,
@@ -144,44 +129,6 @@ class ResCompany(models.Model):
         help="Months between the first and the last purchase that make a long "
         "cooperation; 0: the number of purchases alone decides.",
     )
-
-    @api.constrains(*SEGMENT_SETTINGS_FIELDS)
-    def _check_segment_settings(self):
-        """The settings of each company, checked as a whole once written, so
-        that values changed together are judged together."""
-        for company in self:
-            company._segment_settings_check(
-                {name: company[name] for name in SEGMENT_SETTINGS_FIELDS}
-            )
-
-    def _segment_settings_check(self, values):
-        """Raise a ValidationError naming the field for the first invalid
-        value of ``values``: the one translation of the settings rules."""
-        self.ensure_one()
-        try:
-            settings.check_settings(values)
-        except settings.SettingsError as error:
-            field = self._fields[error.field]._description_string(self.env)
-            raise ValidationError(
-                self.env._(
-                    "%(company)s, %(field)s: %(problem)s",
-                    company=self.name,
-                    field=field,
-                    problem=self.env._(error.message, **error.params),
-                )
-            ) from error
-
-    def _segment_settings_write(self, values):
-        """Write the segmentation settings ``values`` in one write, so that
-        the combination is validated, not each value against the old ones."""
-        self.ensure_one()
-        unknown = set(values) - set(SEGMENT_SETTINGS_EDITABLE)
-        if unknown:
-            raise ValidationError(
-                self.env._("Not a segmentation setting: %s", ", ".join(sorted(unknown)))
-            )
-        if values:
-            self.write(values)
 
     # --- Clients over time ---------------------------------------------------
     segment_history_start = fields.Date(
@@ -220,6 +167,29 @@ class ResCompany(models.Model):
         help="Length of the contact-pressure period, in days.",
     )
 
+    @api.constrains("segment_revenue_source")
+    def _check_segment_revenue_source(self):
+        if "sale.order" in self.env:
+            return
+        for company in self:
+            if company.segment_revenue_source == "sale":
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: confirmed sales orders can only be the "
+                        "revenue source when the Sales app is installed.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains(*SEGMENT_SETTINGS_FIELDS)
+    def _check_segment_settings(self):
+        """The settings of each company, checked as a whole once written, so
+        that values changed together are judged together."""
+        for company in self:
+            company._segment_settings_check(
+                {name: company[name] for name in SEGMENT_SETTINGS_FIELDS}
+            )
+
     @api.constrains("work_plan_pressure_touches", "work_plan_pressure_days")
     def _check_work_plan_pressure(self):
         for company in self:
@@ -245,3 +215,46 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         self.env["client.work.plan.trigger"]._create_default_triggers(companies)
         return companies
+
+    def _segment_settings_check(self, values):
+        """Raise a ValidationError naming the field for the first invalid
+        value of ``values``: the one translation of the settings rules."""
+        self.ensure_one()
+        try:
+            settings.check_settings(values)
+        except settings.SettingsError as error:
+            field = self._fields[error.field]._description_string(self.env)
+            raise ValidationError(
+                self.env._(
+                    "%(company)s, %(field)s: %(problem)s",
+                    company=self.name,
+                    field=field,
+                    problem=self.env._(error.message, **error.params),
+                )
+            ) from error
+
+    def _segment_settings_write(self, values):
+        """Write the segmentation settings ``values`` in one write, so that
+        the combination is validated, not each value against the old ones."""
+        self.ensure_one()
+        unknown = set(values) - set(SEGMENT_SETTINGS_EDITABLE)
+        if unknown:
+            raise ValidationError(
+                self.env._("Not a segmentation setting: %s", ", ".join(sorted(unknown)))
+            )
+        if values:
+            self.write(values)
+
+    @api.model
+    def _segment_settings_split(self, vals_list):
+        """Copies of a settings form's ``vals_list`` without the company
+        settings, and these settings, one dict per record: a form writes
+        them in one company write (see :meth:`_segment_settings_write`),
+        not one related field after the other, each checked against the old
+        values of the others (A 85 % refused while B is still 20 %)."""
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's stay whole
+        company_values = [
+            {name: vals.pop(name) for name in SEGMENT_SETTINGS_EDITABLE if name in vals}
+            for vals in vals_list
+        ]
+        return vals_list, company_values

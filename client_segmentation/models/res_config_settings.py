@@ -1,11 +1,10 @@
 from odoo import api, fields, models
 
-from .res_company import SEGMENT_SETTINGS_EDITABLE
-
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # --- Segmentation --------------------------------------------------------
     segment_abc_a_share = fields.Float(
         related="company_id.segment_abc_a_share", readonly=False
     )
@@ -33,38 +32,7 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_segment_sale_installed",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        """Write the segmentation settings of a save in one company write:
-        related fields would write them one by one, each checked against the
-        old values of the others (A 85 % refused while B is still 20 %)."""
-        vals_list = [dict(vals) for vals in vals_list]  # the caller's stay whole
-        company_values = [
-            {name: vals.pop(name) for name in SEGMENT_SETTINGS_EDITABLE if name in vals}
-            for vals in vals_list
-        ]
-        records = super().create(vals_list)
-        for record, values in zip(records, company_values, strict=True):
-            record.company_id._segment_settings_write(values)
-        return records
-
-    @api.depends("segment_abc_a_share", "segment_abc_b_share")
-    def _compute_segment_abc_c_share(self):
-        for settings in self:
-            settings.segment_abc_c_share = max(
-                0.0,
-                100.0 - settings.segment_abc_a_share - settings.segment_abc_b_share,
-            )
-
-    def _compute_segment_sale_installed(self):
-        self.segment_sale_installed = "sale.order" in self.env
-
-    def action_recompute_segments(self):
-        """Save nothing more, recompute the current company's segments."""
-        return self.env["res.partner"].action_recompute_segments()
-
-    # --- client card (issue #3) ---------------------------------------
-
+    # --- Client card ---------------------------------------------------------
     segment_frequency_regular_min = fields.Integer(
         related="company_id.segment_frequency_regular_min", readonly=False
     )
@@ -72,7 +40,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.key_date_responsible_user_id", readonly=False
     )
 
-    # --- Funnel colour stages (issue #4) -------------------------------------
+    # --- Funnel colour stages -----------------------------------------------
     segment_funnel_platinum_purchases = fields.Integer(
         related="company_id.segment_funnel_platinum_purchases", readonly=False
     )
@@ -92,10 +60,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.segment_rhythm_tolerance_days", readonly=False
     )
 
-    def action_preview_segments(self):
-        """What-if of the settings on the form against the last recompute."""
-        return self.env["client.segment.preview"]._action_open(self)
-
     # --- Work plans: contact pressure ----------------------------------------
     work_plan_pressure_touches = fields.Integer(
         related="company_id.work_plan_pressure_touches", readonly=False
@@ -103,3 +67,34 @@ class ResConfigSettings(models.TransientModel):
     work_plan_pressure_days = fields.Integer(
         related="company_id.work_plan_pressure_days", readonly=False
     )
+
+    @api.depends("segment_abc_a_share", "segment_abc_b_share")
+    def _compute_segment_abc_c_share(self):
+        for settings in self:
+            settings.segment_abc_c_share = max(
+                0.0,
+                100.0 - settings.segment_abc_a_share - settings.segment_abc_b_share,
+            )
+
+    def _compute_segment_sale_installed(self):
+        self.segment_sale_installed = "sale.order" in self.env
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Write the segmentation settings of a save in one company write
+        (see ``res.company._segment_settings_split``)."""
+        vals_list, company_values = self.env["res.company"]._segment_settings_split(
+            vals_list
+        )
+        records = super().create(vals_list)
+        for record, values in zip(records, company_values, strict=True):
+            record.company_id._segment_settings_write(values)
+        return records
+
+    def action_recompute_segments(self):
+        """Save nothing more, recompute the current company's segments."""
+        return self.env["res.partner"].action_recompute_segments()
+
+    def action_preview_segments(self):
+        """What-if of the settings on the form against the last recompute."""
+        return self.env["client.segment.preview"]._action_open(self)

@@ -140,7 +140,7 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------------
-    # Client card (issue #3): reference, business and relationship
+    # Client card: reference, business and relationship
     # information, key dates. See docs/adr-003-client-card-key-dates.md.
     # ------------------------------------------------------------------
 
@@ -251,7 +251,7 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------------
-    # Funnel colour stages, typology and temperature (issue #4).
+    # Funnel colour stages, typology and temperature.
     # See docs/adr-004-funnel.md.
     # ------------------------------------------------------------------
 
