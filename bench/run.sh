@@ -3,6 +3,8 @@
 #
 #   bash bench/run.sh                      sizes 10000,100000,1000000
 #   bash bench/run.sh 10000,100000         other sizes
+#   BENCH_KEEP=1 bash bench/run.sh 1000000 keep the databases (cs_bench_N), e.g.
+#                                          for bench/write_floor.py
 #
 # Starts the private PostgreSQL cluster (scripts/pg.sh), writes .odoorc, installs
 # the module's dependencies (Invoicing, Sales Teams) without demo data into a
@@ -31,4 +33,5 @@ if [[ -n "${BENCH_REINSTALL:-}" || -z "$exists" ]]; then
         --stop-after-init --log-level=warn
 fi
 log "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(psql -d postgres -Atc 'SHOW server_version')"
-"$PY" "$REPO/bench/bench_segments.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES"
+"$PY" "$REPO/bench/bench_segments.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
+    ${BENCH_KEEP:+--keep}

@@ -1,0 +1,173 @@
+"""What the writes of a first run cost at the least, on a benchmark database.
+
+A first run writes a new version of every client's ``res_partner`` row (the
+segment values, figures, funnel stage and temperature, each a company key of
+a jsonb column) and inserts one ``client_segment_state`` row per client. This
+times those writes alone, without the engine, on slices of ``--rows``
+commercial partners, each in a transaction rolled back (the database is left
+as it was), and extrapolates them to all the database's commercial partners:
+
+- one column: ``UPDATE res_partner SET comment = 'x'``, the least a new row
+  version of every partner costs;
+- the engine's values: the same rows with the 14 jsonb columns the first run
+  sets, each to a constant company key;
+- state rows: the slice's state rows deleted and inserted again, with the
+  foreign keys every Odoo ``Many2one`` carries, then with the foreign keys
+  dropped (inside the rolled-back transaction), to show what they cost.
+
+Usage, on a database the benchmark kept (``BENCH_KEEP=1 bash bench/run.sh
+1000000`` keeps ``cs_bench_1000000``):
+
+    python3 bench/write_floor.py -c .odoorc -d cs_bench_1000000
+"""
+
+import argparse
+import time
+
+# The columns of res_partner a first run sets, besides the segment fields.
+FUNNEL_COLUMNS = ("funnel_stage_id", "temperature")
+# A constant of each field type, for the engine's values.
+CONSTANTS = {
+    "char": "'x'",
+    "selection": "'x'",
+    "float": "1234.5",
+    "monetary": "1234.5",
+    "integer": "7",
+    "many2one": "1",
+    "date": "DATE '2026-01-01'",
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--rows", type=int, default=100_000, help="rows per slice")
+    return parser.parse_args()
+
+
+def timed_rollback(cr, SQL, before, statement):
+    """Seconds of ``statement`` after ``before`` (not timed), rolled back."""
+    for query in before:
+        cr.execute(query)
+    started = time.perf_counter()
+    cr.execute(statement)
+    seconds = time.perf_counter() - started
+    cr.rollback()
+    return seconds
+
+
+def measures(env, SQL, company_id, slices):
+    from odoo.addons.client_segmentation.models.client_segment_engine import (
+        SEGMENT_FIELDS,
+    )
+
+    fields = env["res.partner"]._fields
+    key = str(company_id)
+    engine_set = SQL(", ").join(
+        SQL(
+            "%s = jsonb_build_object(%s, %s)",
+            SQL.identifier(name),
+            key,
+            SQL(CONSTANTS[fields[name].type]),
+        )
+        for name in SEGMENT_FIELDS + FUNNEL_COLUMNS
+    )
+
+    def in_slice(number, column="id"):
+        low, high = slices[number]
+        return SQL("%s BETWEEN %s AND %s", SQL.identifier(column), low, high)
+
+    def state_rows(number, drop_keys):
+        keep = SQL(
+            "CREATE TEMPORARY TABLE floor_state ON COMMIT DROP AS"
+            " SELECT * FROM client_segment_state WHERE company_id = %s AND %s",
+            company_id,
+            in_slice(number, "partner_id"),
+        )
+        delete = SQL(
+            "DELETE FROM client_segment_state WHERE company_id = %s AND %s",
+            company_id,
+            in_slice(number, "partner_id"),
+        )
+        drop = [
+            SQL(
+                "ALTER TABLE client_segment_state DROP CONSTRAINT %s",
+                SQL.identifier(f"client_segment_state_{column}_fkey"),
+            )
+            for column in ("partner_id", "company_id")
+            if drop_keys
+        ]
+        insert = SQL("INSERT INTO client_segment_state SELECT * FROM floor_state")
+        return [keep, delete, *drop], insert
+
+    cr = env.cr
+    return [
+        (
+            "res_partner: one column (comment)",
+            timed_rollback(
+                cr,
+                SQL,
+                [],
+                SQL("UPDATE res_partner SET comment = 'x' WHERE %s", in_slice(0)),
+            ),
+        ),
+        (
+            f"res_partner: the first run's {len(SEGMENT_FIELDS + FUNNEL_COLUMNS)} "
+            "jsonb values",
+            timed_rollback(
+                cr,
+                SQL,
+                [],
+                SQL("UPDATE res_partner SET %s WHERE %s", engine_set, in_slice(1)),
+            ),
+        ),
+        (
+            "client_segment_state: insert, with its foreign keys",
+            timed_rollback(cr, SQL, *state_rows(2, drop_keys=False)),
+        ),
+        (
+            "client_segment_state: insert, foreign keys dropped",
+            timed_rollback(cr, SQL, *state_rows(3, drop_keys=True)),
+        ),
+    ]
+
+
+def main():
+    args = parse_args()
+    import odoo
+    from odoo.tools import SQL
+
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry.new(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company_id = env.ref("base.main_company").id
+        cr.execute(
+            SQL(
+                "SELECT partner_id FROM client_segment_state"
+                " WHERE company_id = %s ORDER BY partner_id",
+                company_id,
+            )
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        if len(ids) < 4 * args.rows:
+            raise SystemExit(
+                f"{args.database}: {len(ids)} clients with a state, "
+                f"{4 * args.rows} needed (run the benchmark first, BENCH_KEEP=1)"
+            )
+        slices = [
+            (ids[number * args.rows], ids[(number + 1) * args.rows - 1])
+            for number in range(4)
+        ]
+        rows = measures(env, SQL, company_id, slices)
+        cr.rollback()
+    scale = len(ids) / args.rows
+    print(f"| write | s per {args.rows:,} rows | extrapolated to {len(ids):,} s |")
+    print("|---|---|---|")
+    for name, seconds in rows:
+        print(f"| {name} | {seconds:.2f} | {seconds * scale:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
