@@ -144,7 +144,9 @@ class TestEngineConcurrency(TransactionCase):
 
         return patch.object(Engine, "_write_batch", write_batch), calls
 
-    def test_concurrent_edit_retries_the_batch(self):
+    def _first_run_then_decision_maker(self):
+        """A first run, committed, then a decision maker for the first client:
+        the next run moves it from grey to white (a write in its batch)."""
         with self._cursor() as env:
             self._run(env)
             env["res.partner"].create(
@@ -154,6 +156,9 @@ class TestEngineConcurrency(TransactionCase):
                     "is_decision_maker": True,
                 }
             )
+
+    def test_concurrent_edit_retries_the_batch(self):
+        self._first_run_then_decision_maker()
         collide, calls = self._collide(1)
         with collide, self._cursor() as env:
             result = self._run(env)
@@ -166,15 +171,7 @@ class TestEngineConcurrency(TransactionCase):
             )
 
     def test_batch_failing_again_is_left_to_the_next_run(self):
-        with self._cursor() as env:
-            self._run(env)
-            env["res.partner"].create(
-                {
-                    "name": "Decider",
-                    "parent_id": self.client_ids[0],
-                    "is_decision_maker": True,
-                }
-            )
+        self._first_run_then_decision_maker()
         collide, _calls = self._collide(3)
         logger = "odoo.addons.client_segmentation.models.client_segment_engine"
         with collide, mute_logger(logger), self._cursor() as env:
