@@ -8,6 +8,9 @@ module on it, then prints one table row:
 - install: ``odoo -i client_segmentation`` on that database;
 - first: the module's first full run (``client.segment.engine.recompute``)
   on that data;
+- write floor: the first run's two writes alone, the partner rows with its
+  values and the state rows (``write_floor.py``, on a tenth of the clients,
+  extrapolated), measured last;
 - rerun: a second run after ~1 % of the partners got a new invoice today (it
   re-aggregates only those clients and re-ranks the state);
 - floor: the bare aggregate query over the same invoices, server side only:
@@ -46,6 +49,7 @@ from measures import (
     timed,
 )
 from seed import seed, touch_one_percent
+from write_floor import floor_seconds, write_floor
 
 
 def parse_args():
@@ -131,6 +135,9 @@ def run_size(args, n):
         cr.rollback()
         row["per_partner"] = elapsed / len(sample) * n
         row["rank_lookup"] = rank_lookup(env, SQL, company.id)
+        # last: its rolled-back writes leave dead rows behind
+        _clients, floor = write_floor(env, SQL, company.id, max(1, n // 10))
+        row["write_floor"] = floor_seconds(floor)
         row["rss"] = max(row["rss"], peak_rss_mb())
     odoo.modules.registry.Registry.delete(db)
     odoo.sql_db.close_db(db)
@@ -147,7 +154,8 @@ def main():
         sys.exit(f"Odoo 18 is not importable ({error}); see README.md.")
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     header = (
-        "| partners | invoices | seed s | install s | first run s | rows written "
+        "| partners | invoices | seed s | install s | first run s | write floor s "
+        "| rows written "
         "| rerun s "
         "| rows written | clients re-aggregated | floor s | rerun/floor "
         "| full rerun s | incr = full | per-partner s (extrap.) "
@@ -164,7 +172,7 @@ def main():
             unequal.append(n)
         print(
             f"| {n:,} | {5 * n:,} | {row['seed']:.1f} | {row['install']:.1f} "
-            f"| {row['first']:.1f} "
+            f"| {row['first']:.1f} | {row['write_floor']:.1f} "
             f"| {row['written_first']:,} | {row['rerun']:.1f} "
             f"| {row['written_rerun']:,} | {row['aggregated']:,} "
             f"| {row['floor']:.2f} "
