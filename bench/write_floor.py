@@ -15,6 +15,9 @@ as it was), and extrapolates them to all the database's commercial partners:
   foreign keys every Odoo ``Many2one`` carries, then with the foreign keys
   dropped (inside the rolled-back transaction), to show what they cost.
 
+Only for a benchmark database: though everything is rolled back, the
+statements lock the tables while they run.
+
 Usage, on a database the benchmark kept (``BENCH_KEEP=1 bash bench/run.sh
 1000000`` keeps ``cs_bench_1000000``):
 
