@@ -52,24 +52,23 @@ def floor_query(cr, SQL, company_id):
     return len(cr.fetchall())
 
 
+def partner_columns():
+    """The columns of res_partner a run writes for a company: the engine's
+    segment fields (figures, classes, buying rhythm), the funnel stage and
+    the temperature."""
+    from odoo.addons.client_segmentation.models.client_segment_engine import (
+        SEGMENT_FIELDS,
+    )
+
+    return SEGMENT_FIELDS + ("funnel_stage_id", "temperature")
+
+
 def snapshot(cr, SQL, company_id):
     """One digest of the company's segment and funnel values of every
     partner, to compare two runs."""
-    columns = (
-        "abc_class",
-        "recency_segment",
-        "segment_revenue_window",
-        "segment_revenue_total",
-        "segment_purchase_count",
-        "segment_purchase_average",
-        "segment_first_purchase_date",
-        "segment_last_purchase_date",
-        "purchase_frequency",
-        "funnel_stage_id",
-        "temperature",
-    )
     values = SQL(", ").join(
-        SQL("%s -> %s", SQL.identifier(column), str(company_id)) for column in columns
+        SQL("%s -> %s", SQL.identifier(column), str(company_id))
+        for column in partner_columns()
     )
     cr.execute(
         SQL(

@@ -27,8 +27,8 @@ Usage, on a database the benchmark kept (``BENCH_KEEP=1 bash bench/run.sh
 import argparse
 import time
 
-# The columns of res_partner a first run sets, besides the segment fields.
-FUNNEL_COLUMNS = ("funnel_stage_id", "temperature")
+from measures import partner_columns
+
 # A constant of each field type, for the engine's values.
 CONSTANTS = {
     "char": "'x'",
@@ -49,7 +49,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def timed_rollback(cr, SQL, before, statement):
+def timed_rollback(cr, before, statement):
     """Seconds of ``statement`` after ``before`` (not timed), rolled back."""
     for query in before:
         cr.execute(query)
@@ -61,10 +61,7 @@ def timed_rollback(cr, SQL, before, statement):
 
 
 def measures(env, SQL, company_id, slices):
-    from odoo.addons.client_segmentation.models.client_segment_engine import (
-        SEGMENT_FIELDS,
-    )
-
+    columns = partner_columns()
     fields = env["res.partner"]._fields
     key = str(company_id)
     engine_set = SQL(", ").join(
@@ -74,7 +71,7 @@ def measures(env, SQL, company_id, slices):
             key,
             SQL(CONSTANTS[fields[name].type]),
         )
-        for name in SEGMENT_FIELDS + FUNNEL_COLUMNS
+        for name in columns
     )
 
     def in_slice(number, column="id"):
@@ -110,28 +107,25 @@ def measures(env, SQL, company_id, slices):
             "res_partner: one column (comment)",
             timed_rollback(
                 cr,
-                SQL,
                 [],
                 SQL("UPDATE res_partner SET comment = 'x' WHERE %s", in_slice(0)),
             ),
         ),
         (
-            f"res_partner: the first run's {len(SEGMENT_FIELDS + FUNNEL_COLUMNS)} "
-            "jsonb values",
+            f"res_partner: the first run's {len(columns)} jsonb values",
             timed_rollback(
                 cr,
-                SQL,
                 [],
                 SQL("UPDATE res_partner SET %s WHERE %s", engine_set, in_slice(1)),
             ),
         ),
         (
             "client_segment_state: insert, with its foreign keys",
-            timed_rollback(cr, SQL, *state_rows(2, drop_keys=False)),
+            timed_rollback(cr, *state_rows(2, drop_keys=False)),
         ),
         (
             "client_segment_state: insert, foreign keys dropped",
-            timed_rollback(cr, SQL, *state_rows(3, drop_keys=True)),
+            timed_rollback(cr, *state_rows(3, drop_keys=True)),
         ),
     ]
 
@@ -155,7 +149,6 @@ def write_floor(env, SQL, company_id, rows):
         )
     slices = [(ids[n * rows], ids[(n + 1) * rows - 1]) for n in range(4)]
     results = measures(env, SQL, company_id, slices)
-    cr.rollback()
     scale = len(ids) / rows
     return len(ids), [(name, seconds, seconds * scale) for name, seconds in results]
 
