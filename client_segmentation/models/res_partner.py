@@ -363,6 +363,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
         help="Median number of days between two purchase days, for clients "
         "with at least three purchase days. Computed with the segments.",
     )
@@ -371,6 +372,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
         help="Last purchase plus the usual interval.",
     )
     rhythm_state = fields.Selection(
@@ -383,6 +385,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
         index=False,
+        groups="base.group_user",
         group_expand=True,
         help="Due soon from the company's lead time before the expected next "
         "purchase, overdue after its tolerance. Empty: no rhythm yet.",
@@ -390,6 +393,7 @@ class ResPartner(models.Model):
     segment_history_count = fields.Integer(
         string="Segment Changes",
         compute="_compute_segment_history_count",
+        groups="base.group_user",
     )
 
     def init(self):

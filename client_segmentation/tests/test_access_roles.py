@@ -231,10 +231,37 @@ class TestAccessPortal(HttpCase):
             values = own.read(["name", "email", "phone", "city"])[0]
             self.assertEqual(values["name"], user.partner_id.name)
 
+    def test_every_addon_field_refused(self):
+        """Not a list kept by hand: every partner field that a module of the
+        addon defines (its ``_module``) is unknown to portal and public users,
+        and a read of it is refused."""
+        addon_fields = [
+            name
+            for name, field in self.env["res.partner"]._fields.items()
+            if (field._module or "").startswith("client_segmentation")
+        ]
+        self.assertIn("rhythm_state", addon_fields)
+        for user in (self.portal, self.public):
+            Partner = self.env["res.partner"].with_user(user)
+            own = Partner.browse(user.partner_id.id)
+            known = Partner.fields_get()
+            for name in addon_fields:
+                with self.subTest(user=user.login, field=name):
+                    self.assertNotIn(name, known)
+                    with self.assertRaises(AccessError):
+                        own.read([name])
+
     def test_call_kw_over_http_refused(self):
         self.authenticate("cs_portal", "cs_portal_pw")
         partner_id = self.portal.partner_id.id
-        for name in ("client_needs", "relationship_notes", "client_type_id"):
+        for name in (
+            "client_needs",
+            "relationship_notes",
+            "client_type_id",
+            "buying_interval_days",
+            "next_purchase_date",
+            "rhythm_state",
+        ):
             with (
                 self.subTest(field=name),
                 self.assertRaises(JsonRpcException),
