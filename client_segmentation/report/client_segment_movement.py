@@ -50,13 +50,46 @@ class ClientSegmentMovement(models.Model):
         readonly=True,
     )
     user_id = fields.Many2one(comodel_name="res.users", string="By", readonly=True)
+    client_count = fields.Integer(
+        string="Clients",
+        readonly=True,
+        aggregator="count_distinct",
+        help="Number of clients: a client who made the same move twice in the "
+        "period counts once.",
+    )
     revenue_window = fields.Float(
         string="Revenue in Window",
         readonly=True,
         aggregator="sum",
         digits="Account",
-        help="Revenue of the client in the ABC window at the last recompute.",
+        help="Revenue in the ABC window, at the last recompute, of the clients "
+        "who moved: each client's revenue counts once however often it moved.",
     )
+    # the client's state row (one per client and company; none for a
+    # prospect): the grouped revenue adds each client's once
+    state_id = fields.Many2one(comodel_name="client.segment.state", readonly=True)
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Grouped figures count clients, not moves: the number of distinct
+        clients (a client and company) and the sum of their window revenues,
+        each client once, however many moves of the group it made."""
+        if aggregate_spec == "client_count:count_distinct":
+            return SQL(
+                "COUNT(DISTINCT (%s, %s))",
+                self._field_to_sql(self._table, "company_id", query),
+                self._field_to_sql(self._table, "partner_id", query),
+            )
+        if aggregate_spec == "revenue_window:sum":
+            # the aggregate's argument refers to this query's rows only, so
+            # PostgreSQL evaluates ARRAY_AGG in the grouped query and the
+            # sub-select adds each client's revenue once
+            return SQL(
+                """(SELECT COALESCE(SUM(s.segment_revenue_window), 0)
+                      FROM client_segment_state s
+                     WHERE s.id = ANY(ARRAY_AGG(DISTINCT %s)))""",
+                self._field_to_sql(self._table, "state_id", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     @api.model
     def _selection_values(self):
@@ -100,6 +133,8 @@ class ClientSegmentMovement(models.Model):
                            h.date,
                            h.source,
                            h.user_id,
+                           state.id AS state_id,
+                           h.partner_id AS client_count,
                            COALESCE(state.segment_revenue_window, 0)
                                AS revenue_window
                       FROM client_segment_history h

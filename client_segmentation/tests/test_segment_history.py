@@ -237,6 +237,63 @@ class TestSegmentHistory(FunnelCase):
         self.assertEqual(labels["a"], "A")
 
 
+    def test_movement_counts_clients_not_moves(self):
+        """A client going a -> b, b -> a, a -> b in one month is one client in
+        the a -> b cell, and its window revenue counts once; another client
+        making the same move adds its own."""
+        self._record(
+            [(self.first.id, "abc", None, "a"), (self.second.id, "abc", None, "a")],
+            day(2026, 4, 1),
+            True,
+        )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO client_segment_state
+                       (company_id, partner_id, segment_revenue_window)
+                   VALUES (%(company)s, %(first)s, 300), (%(company)s, %(second)s, 40)""",
+                company=self.company.id,
+                first=self.first.id,
+                second=self.second.id,
+            )
+        )
+        self._record([(self.first.id, "abc", "a", "b")], day(2026, 6, 2))
+        self._record([(self.first.id, "abc", "b", "a")], day(2026, 6, 9))
+        self._record([(self.first.id, "abc", "a", "b")], day(2026, 6, 16))
+        self._record([(self.second.id, "abc", "a", "b")], day(2026, 6, 16))
+        groups = self.env["client.segment.movement"]._read_group(
+            [("dimension", "=", "abc"), ("date", ">=", day(2026, 6, 1))],
+            ["from_value", "to_value"],
+            ["__count", "client_count:count_distinct", "revenue_window:sum"],
+        )
+        matrix = {(old, new): rest for old, new, *rest in groups}
+        # three moves, two clients, 300 + 40
+        self.assertEqual(matrix[("a", "b")], [3, 2, 340.0])
+        self.assertEqual(matrix[("b", "a")], [1, 1, 300.0])
+        # the web client's request (pivot and list totals) gives the same
+        rows = self.env["client.segment.movement"].read_group(
+            [("dimension", "=", "abc"), ("date", ">=", day(2026, 6, 1))],
+            ["client_count:count_distinct", "revenue_window:sum"],
+            ["to_value"],
+            lazy=False,
+        )
+        by_to = {row["to_value"]: row for row in rows}
+        self.assertEqual(by_to["b"]["client_count"], 2)
+        self.assertEqual(by_to["b"]["revenue_window"], 340.0)
+        self.assertEqual(by_to["a"]["revenue_window"], 300.0)
+        # a prospect's stage move (no state row) is a client with no revenue
+        prospect = self._client("History Prospect")
+        self._record(
+            [(prospect.id, "stage", str(self.white.id), str(self.green.id))],
+            day(2026, 6, 20),
+        )
+        [(clients, revenue)] = self.env["client.segment.movement"]._read_group(
+            [("partner_id", "=", prospect.id)],
+            [],
+            ["client_count:count_distinct", "revenue_window:sum"],
+        )
+        self.assertEqual((clients, revenue), (1, 0.0))
+
+
 @tagged("post_install", "-at_install")
 class TestHistoryFromRecompute(FunnelCase):
     """The engine's change set becomes history: a client going A -> B -> A
