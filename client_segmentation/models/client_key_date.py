@@ -172,13 +172,67 @@ class ClientKeyDate(models.Model):
             )
             if not vals.get("date"):
                 self._raise_missing_date(vals)
-        return super().create(vals_list)
+            self._check_link_values(vals)
+        key_dates_ = super().create(vals_list)
+        key_dates_._check_company_of_person()
+        return key_dates_
 
     def write(self, vals):
         self._check_bookkeeping_not_written(vals)
         if "date" in vals and not vals["date"]:
             self._raise_missing_date(vals)
-        return super().write(vals)
+        self._check_link_values(vals)
+        result = super().write(vals)
+        if {"partner_id", "company_id"} & set(vals):
+            self._check_company_of_person()
+        return result
+
+    @api.model
+    def _check_link_values(self, vals):
+        """A key date goes on a person of one of the user's companies (or a
+        shared one) and takes an occasion of those companies: nobody puts a
+        date onto another company's contact, where that company's users would
+        read it."""
+        if self.env.su:
+            return
+        allowed = self.env.companies
+        # sudo: the company of a record the user may not read, to refuse it
+        # with a message instead of an access error half-way through
+        partner = self.env["res.partner"].sudo().browse(vals.get("partner_id"))
+        if partner.company_id and partner.company_id not in allowed:
+            raise UserError(
+                self.env._(
+                    "This contact belongs to %(company)s, which is not one of "
+                    "your companies: a key date cannot be put on it.",
+                    company=partner.company_id.name,
+                )
+            )
+        occasion = self.env["client.key.date.type"].sudo().browse(vals.get("type_id"))
+        if occasion.company_id and occasion.company_id not in allowed:
+            raise UserError(
+                self.env._(
+                    "The occasion %(occasion)s belongs to %(company)s, which is "
+                    "not one of your companies.",
+                    occasion=occasion.display_name,
+                    company=occasion.company_id.name,
+                )
+            )
+
+    def _check_company_of_person(self):
+        """A key date belongs to its person's company: it is never moved into
+        another company by itself."""
+        for key_date in self:
+            partner = key_date.partner_id
+            if key_date.company_id != partner.company_id:
+                raise UserError(
+                    self.env._(
+                        "The key date of %(person)s belongs to the company of "
+                        "its person (%(company)s); it cannot be moved to another "
+                        "company.",
+                        person=partner.display_name,
+                        company=partner.company_id.name or self.env._("all companies"),
+                    )
+                )
 
     @api.model
     def _check_bookkeeping_not_written(self, names):

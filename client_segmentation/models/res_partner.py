@@ -27,6 +27,9 @@ FOLDED_EMPTY_GROUPS = {"abc_class": False, "recency_segment": "none"}
 MERGE_CONTEXT_KEY = "client_segmentation_merge"
 # Plain-text notes of the client card: on a merge the survivor keeps them all.
 CARD_NOTE_FIELDS = ("client_needs", "gift_preferences", "relationship_notes")
+# Links to per-company configuration (company-dependent values): each must be
+# the current company's own record or a shared one (check_company).
+COMPANY_LINK_FIELDS = ("funnel_stage_id", "refusal_reason_id", "client_type_id")
 
 # Stages, types and reasons a client of the current company can take: the
 # company's own and the shared ones (client.company.shared.mixin).
@@ -258,6 +261,7 @@ class ResPartner(models.Model):
     funnel_stage_id = fields.Many2one(
         comodel_name="client.funnel.stage",
         company_dependent=True,
+        check_company=True,
         tracking=True,
         copy=False,
         ondelete="restrict",
@@ -290,6 +294,7 @@ class ResPartner(models.Model):
     refusal_reason_id = fields.Many2one(
         comodel_name="client.refusal.reason",
         company_dependent=True,
+        check_company=True,
         tracking=True,
         copy=False,
         ondelete="restrict",
@@ -310,6 +315,7 @@ class ResPartner(models.Model):
         comodel_name="client.type",
         string="Typology",
         company_dependent=True,
+        check_company=True,
         tracking=True,
         copy=False,
         ondelete="restrict",
@@ -753,6 +759,9 @@ class ResPartner(models.Model):
                 if stage.requires_reason:
                     vals["refusal_date"] = fields.Date.context_today(self)
         partners = super().create(vals_list)
+        partners._check_company_links(
+            {name for vals in vals_list for name, value in vals.items() if value}
+        )
         funnel_partners = partners.filtered(
             lambda partner: partner.funnel_stage_id or partner.temperature_override
         )
@@ -787,6 +796,7 @@ class ResPartner(models.Model):
             else self.browse()
         )
         result = super().write(vals)
+        self._check_company_links(vals)
         if history_before:
             History._record_manual_changes(self, history_before)
         if {"funnel_stage_id", "temperature_override"} & set(vals):
@@ -799,6 +809,15 @@ class ResPartner(models.Model):
                 (moved_from - self.commercial_partner_id).ids
             )
         return result
+
+    def _check_company_links(self, names):
+        """A stage, typology or refusal reason of another company is refused
+        (res.partner does not check its links automatically: only the
+        addon's are checked here, the other modules' links keep their own
+        behaviour)."""
+        linked = [name for name in COMPANY_LINK_FIELDS if name in names]
+        if linked:
+            self._check_company(linked)
 
     @api.model
     def _check_sales_fields_access(self, names):
