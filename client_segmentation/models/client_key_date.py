@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
+from .. import validation
 from ..tools import key_dates
 
 _logger = logging.getLogger(__name__)
@@ -198,7 +199,18 @@ class ClientKeyDate(models.Model):
         allowed = self.env.companies
         # sudo: the company of a record the user may not read, to refuse it
         # with a message instead of an access error half-way through
-        partner = self.env["res.partner"].sudo().browse(vals.get("partner_id"))
+        partner = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(
+                validation.id_of(
+                    self.env,
+                    "res.partner",
+                    vals.get("partner_id"),
+                    self.env._("Person"),
+                )
+            )
+        )
         if partner.company_id and partner.company_id not in allowed:
             raise UserError(
                 self.env._(
@@ -207,7 +219,18 @@ class ClientKeyDate(models.Model):
                     company=partner.company_id.name,
                 )
             )
-        occasion = self.env["client.key.date.type"].sudo().browse(vals.get("type_id"))
+        occasion = (
+            self.env["client.key.date.type"]
+            .sudo()
+            .browse(
+                validation.id_of(
+                    self.env,
+                    "client.key.date.type",
+                    vals.get("type_id"),
+                    self.env._("Occasion"),
+                )
+            )
+        )
         if occasion.company_id and occasion.company_id not in allowed:
             raise UserError(
                 self.env._(

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .. import validation
 from ..sqlutil import TempTable, id_ranges, jsonb_differs, jsonb_set_key
 from ..tools import segmentation
 
@@ -87,17 +88,40 @@ class ClientSegmentEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def recompute(self, companies=None, partners=None, commit=False):
+    def recompute(self, companies=None, partners=None):
         """Recompute segments and funnel stages of ``companies`` (default: the
         current companies) and return the summed result (see
-        :meth:`_empty_result`).
+        :meth:`_empty_result`). Everything stays in the caller's transaction.
 
+        ``companies`` and ``partners`` are recordsets or ids (also over RPC);
         ``partners``: commercial partners to re-aggregate in any case (e.g.
         the survivor of a merge), on top of those whose documents changed.
-        ``commit``: the caller (a cron job) lets the engine commit per
-        company and per batch; otherwise everything stays in the caller's
-        transaction.
+        A company the user does not have is refused.
         """
+        self._check_recompute_rights()
+        if companies is None:
+            companies = self.env.companies
+        else:
+            companies = validation.records_of(
+                self.env, "res.company", companies, self.env._("Companies")
+            )
+        if partners is not None:
+            partners = validation.records_of(
+                self.env, "res.partner", partners, self.env._("Clients")
+            )
+        refused = companies - self.env.user.company_ids
+        if refused and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "You cannot recompute the segments of %(companies)s: not "
+                    "one of your companies.",
+                    companies=", ".join(refused.sudo().mapped("name")),
+                )
+            )
+        return self._recompute(companies, partners)
+
+    @api.model
+    def _check_recompute_rights(self):
         # Raw SQL below bypasses access rules: only sales administrators (or
         # the superuser: the cron, scripts) may run it, also through RPC.
         if not self.env.su and not self.env.user.has_group(
@@ -106,7 +130,14 @@ class ClientSegmentEngine(models.AbstractModel):
             raise AccessError(
                 self.env._("Only sales administrators can recompute client segments.")
             )
-        companies = companies if companies is not None else self.env.companies
+
+    @api.model
+    def _recompute(self, companies, partners=None, commit=False):
+        """:meth:`recompute` without the checks of its input. ``commit``: the
+        caller (the cron job) lets the engine commit per company and per
+        batch; only the cron owns its transaction, so it is not a parameter
+        of the public entry."""
+        self._check_recompute_rights()
         total = self._empty_result()
         for done, company in enumerate(companies, start=1):
             result = self._recompute_company(company, partners, commit)

@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
+from .. import validation
 from ..tools import key_dates
 from .client_funnel_stage import TEMPERATURE_SELECTION
 from .client_segment_engine import SEGMENT_FIELDS
@@ -438,7 +439,7 @@ class ResPartner(models.Model):
 
     def action_view_segment_history(self):
         """The client's own timeline of segment changes in this company."""
-        self.ensure_one()
+        validation.ensure_one(self, self.env._("client"))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "client_segmentation.client_segment_history_action"
         )
@@ -753,6 +754,7 @@ class ResPartner(models.Model):
             self._check_sales_fields_access(
                 [name for name, value in vals.items() if value]
             )
+            self._check_link_ids(vals)
             if vals.get("funnel_stage_id"):
                 self.browse()._funnel_check_stage_entry(vals)
                 stage = self.env["client.funnel.stage"].browse(vals["funnel_stage_id"])
@@ -785,6 +787,7 @@ class ResPartner(models.Model):
         self._check_sales_fields_access(vals)
         self._check_segment_fields_not_written(vals)
         self._check_funnel_computed_fields_not_written(vals)
+        self._check_link_ids(vals)
         if "funnel_stage_id" in vals:
             vals = self._funnel_prepare_stage_write(vals)
         # Segment history: manual changes of stage, typology and override.
@@ -809,6 +812,18 @@ class ResPartner(models.Model):
                 (moved_from - self.commercial_partner_id).ids
             )
         return result
+
+    @api.model
+    def _check_link_ids(self, vals):
+        """A stage, typology or reason is written as an id (or False)."""
+        for name in COMPANY_LINK_FIELDS:
+            if name in vals:
+                validation.id_of(
+                    self.env,
+                    self._fields[name].comodel_name,
+                    vals[name],
+                    self._fields[name]._description_string(self.env),
+                )
 
     def _check_company_links(self, names):
         """A stage, typology or refusal reason of another company is refused
@@ -930,7 +945,7 @@ class ResPartner(models.Model):
 
     def action_view_key_dates(self):
         """Key dates of the client and of all its contact persons."""
-        self.ensure_one()
+        validation.ensure_one(self, self.env._("client"))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "client_segmentation.client_key_date_action"
         )
@@ -946,7 +961,7 @@ class ResPartner(models.Model):
         """Nightly job: every company, each from its own documents; the
         engine commits per company and batch (``auto_commit=False`` in
         tests, as core crons do)."""
-        return self.env["client.segment.engine"].recompute(
+        return self.env["client.segment.engine"]._recompute(
             self.env["res.company"].search([]), commit=auto_commit
         )
 

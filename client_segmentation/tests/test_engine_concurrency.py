@@ -74,7 +74,7 @@ class TestEngineConcurrency(TransactionCase):
     def _run(self, env):
         """The nightly job's way: the engine commits per batch."""
         company = env["res.company"].browse(self.company_id)
-        return env["client.segment.engine"].recompute(company, commit=True)
+        return env["client.segment.engine"]._recompute(company, commit=True)
 
     def _stage(self, env, index=0):
         company = env["res.company"].browse(self.company_id)
@@ -94,7 +94,7 @@ class TestEngineConcurrency(TransactionCase):
                 with self.assertRaisesRegex(UserError, "being recomputed right now"):
                     other["client.segment.engine"].recompute(company)
                 # the nightly job goes on with the other companies instead
-                result = other["client.segment.engine"].recompute(company, commit=True)
+                result = other["client.segment.engine"]._recompute(company, commit=True)
                 self.assertEqual(result["companies"], [])
         finally:
             first.rollback()

@@ -236,7 +236,6 @@ class TestSegmentHistory(FunnelCase):
         self.assertEqual(labels[f"stage:{self.green.id}"], self.green.display_name)
         self.assertEqual(labels["a"], "A")
 
-
     def test_movement_counts_clients_not_moves(self):
         """A client going a -> b, b -> a, a -> b in one month is one client in
         the a -> b cell, and its window revenue counts once; another client
@@ -250,7 +249,8 @@ class TestSegmentHistory(FunnelCase):
             SQL(
                 """INSERT INTO client_segment_state
                        (company_id, partner_id, segment_revenue_window)
-                   VALUES (%(company)s, %(first)s, 300), (%(company)s, %(second)s, 40)""",
+                   VALUES (%(company)s, %(first)s, 300),
+                          (%(company)s, %(second)s, 40)""",
                 company=self.company.id,
                 first=self.first.id,
                 second=self.second.id,

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .. import validation
+
 
 class ClientRefusalWizard(models.TransientModel):
     """Asked when clients enter a red funnel stage (a drop on the funnel board):
@@ -25,7 +27,7 @@ class ClientRefusalWizard(models.TransientModel):
     )
 
     def action_apply(self):
-        self.ensure_one()
+        validation.ensure_one(self, self.env._("refusal"))
         # A plain write as the user: access rights and the stage rules of
         # res.partner apply.
         self.partner_ids.write(
