@@ -582,19 +582,34 @@ class ClientWorkPlanTrigger(models.Model):
     @api.model
     def _pressure_touches(self, company, partner_ids, since):
         """Dates of the touches of ``partner_ids`` from ``since`` on (the
-        past window and everything planned): their planned activities.
-        Glue modules add theirs (mailings sent). Returns ``{partner_id:
-        [date, ...]}``."""
+        past window and everything planned): their planned activities, on
+        their deadline, and the activities done, on the day they were done
+        (marking an activity done posts a message of its type on the record,
+        kept or not). Glue modules add theirs (mailings sent). Returns
+        ``{partner_id: [date, ...]}``."""
         window = company.work_plan_pressure_days
         self.env["mail.activity"].flush_model()
+        self.env["mail.message"].flush_model(
+            ["model", "res_id", "mail_activity_type_id", "date"]
+        )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT res_id, array_agg(date_deadline)
-                  FROM mail_activity
-                 WHERE res_model = 'res.partner' AND active
-                   AND res_id = ANY(%(partners)s)
-                   AND date_deadline > %(since)s::date - %(window)s
+                SELECT res_id, array_agg(day)
+                  FROM (
+                    SELECT res_id, date_deadline AS day
+                      FROM mail_activity
+                     WHERE res_model = 'res.partner' AND active
+                       AND res_id = ANY(%(partners)s)
+                       AND date_deadline > %(since)s::date - %(window)s
+                     UNION ALL
+                    SELECT res_id, date::date
+                      FROM mail_message
+                     WHERE model = 'res.partner'
+                       AND res_id = ANY(%(partners)s)
+                       AND mail_activity_type_id IS NOT NULL
+                       AND date::date > %(since)s::date - %(window)s
+                  ) touches
                  GROUP BY res_id
                 """,
                 partners=partner_ids,

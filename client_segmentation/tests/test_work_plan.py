@@ -159,6 +159,23 @@ class TestWorkPlan(WorkPlanCase):
             [day(9), day(16)],
         )
 
+    def test_pressure_counts_done_activities(self):
+        """A call done two days before the plan starts is a touch: the plan's
+        first step waits for the end of the pressure window."""
+        with freeze_time(day(-2)):
+            call = self.client.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=day(-2),
+                user_id=self.salesman.id,
+            )
+            call.action_feedback(feedback="Called, not interested yet")
+        self.assertFalse(call.exists())
+        self._enter(self.client)
+        self.assertEqual(
+            self._plan_activities(self.client).mapped("date_deadline"),
+            [day(5), day(12)],
+        )
+
     def test_pressure_settings_per_company(self):
         self.company.write(
             {"work_plan_pressure_touches": 2, "work_plan_pressure_days": 7}
