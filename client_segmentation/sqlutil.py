@@ -104,3 +104,9 @@ def id_ranges(cr, table, column, size):
     )
     first, last = cr.fetchone()
     return [(low, low + size) for low in range(first, last + 1, size)]
+
+
+def in_order(expr, keys):
+    """``expr`` as its position in ``keys``: groups of a selection ordered as
+    its selection (and the boards' columns), not alphabetically."""
+    return SQL("array_position(%s::varchar[], (%s)::varchar)", list(keys), expr)

@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
-from .. import validation
+from .. import sqlutil, validation
 from ..tools import key_dates
 from .client_funnel_stage import TEMPERATURE_SELECTION
 from .client_segment_engine import SEGMENT_FIELDS
@@ -964,6 +964,24 @@ class ResPartner(models.Model):
         return self.env["client.segment.engine"]._recompute(
             self.env["res.company"].search([]), commit=auto_commit
         )
+
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Groups of the addon's selections (recency, ABC class, frequency,
+        rhythm, temperature) come in the order of the selection, as on the
+        boards (recent, due, sleeping, never), in pivots, graphs and
+        dashboards too, instead of alphabetically by key."""
+        terms = dict(groupby_terms)
+        for spec, expr in groupby_terms.items():
+            field = self._fields.get(spec)
+            if (
+                field
+                and field.type == "selection"
+                and (field._module or "").startswith("client_segmentation")
+            ):
+                keys = [key for key, _label in field._description_selection(self.env)]
+                terms[spec] = sqlutil.in_order(expr, keys)
+        return super()._read_group_orderby(order, terms, query)
 
     @api.model
     def read_group(

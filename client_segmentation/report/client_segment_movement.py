@@ -1,6 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from .. import sqlutil
 from ..models.client_segment_history import RECORD_MODELS
 
 
@@ -90,6 +91,18 @@ class ClientSegmentMovement(models.Model):
                 self._field_to_sql(self._table, "state_id", query),
             )
         return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """From and to values in the order of their dimension (recent, due,
+        sleeping, never; stages in their sequence), not alphabetically."""
+        terms = dict(groupby_terms)
+        keys = None
+        for spec in ("from_value", "to_value"):
+            if spec in terms:
+                keys = keys or [key for key, _label in self._selection_values()]
+                terms[spec] = sqlutil.in_order(groupby_terms[spec], keys)
+        return super()._read_group_orderby(order, terms, query)
 
     @api.model
     def _selection_values(self):

@@ -43,6 +43,25 @@ class TestClientBoards(FunnelCase):
         Demo = Demo.with_context(allowed_company_ids=[self.company.id])
         return dict(Demo._board_summary())
 
+    def test_pivot_groups_in_board_order(self):
+        """Pivots, graphs and dashboards group recency as the boards do
+        (recent, due, sleeping, never), not alphabetically by key."""
+        Partner = self.Partner.with_user(self.salesman)
+        domain = [("id", "in", (self.big | self.small | self.prospect).ids)]
+        groups = Partner._read_group(domain, ["recency_segment"], ["__count"])
+        self.assertEqual([key for key, _count in groups], ["hot", "sleeping", "none"])
+        rows = Partner.read_group(
+            domain, ["__count"], ["recency_segment", "abc_class"], lazy=False
+        )
+        self.assertEqual(
+            [row["recency_segment"] for row in rows], ["hot", "sleeping", "none"]
+        )
+        # an explicit descending order is the board order reversed
+        groups = Partner._read_group(
+            domain, ["recency_segment"], ["__count"], order="recency_segment desc"
+        )
+        self.assertEqual([key for key, _count in groups], ["none", "sleeping", "hot"])
+
     def test_summary_counts_the_clients_the_boards_show(self):
         summary = self._summary()
         self.assertEqual(
