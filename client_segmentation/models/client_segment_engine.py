@@ -463,7 +463,12 @@ class ClientSegmentEngine(models.AbstractModel):
             SELECT move.commercial_partner_id AS partner_id,
                    move.invoice_date AS day,
                    move.amount_untaxed_signed AS amount,
-                   move.move_type = 'out_invoice' AS is_purchase,
+                   -- an invoice cancelled by its credit note (fully
+                   -- reversed) is no purchase: its amount and the credit
+                   -- note's cancel out, and it makes no purchase day
+                   move.move_type = 'out_invoice'
+                       AND move.payment_state IS DISTINCT FROM 'reversed'
+                       AS is_purchase,
                    move.state = 'posted' AS counts,
                    move.write_date
               FROM account_move move

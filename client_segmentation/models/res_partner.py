@@ -966,6 +966,28 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """The addon's figures (revenue, purchases) sort a client without a
+        value as 0: "most revenue first" lists start with the clients that
+        bring the most, not with those that bring nothing (an empty
+        company-dependent value is NULL, which PostgreSQL sorts first in
+        descending order)."""
+        field = self._fields.get(field_name)
+        if (
+            field
+            and field.company_dependent
+            and field.type in ("float", "integer", "monetary")
+            and (field._module or "").startswith("client_segmentation")
+        ):
+            return SQL(
+                "COALESCE(%s, 0) %s %s",
+                self._field_to_sql(alias, field_name, query),
+                direction,
+                nulls,
+            )
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
+    @api.model
     def _read_group_orderby(self, order, groupby_terms, query):
         """Groups of the addon's selections (recency, ABC class, frequency,
         rhythm, temperature) come in the order of the selection, as on the

@@ -108,6 +108,58 @@ class TestSegmentation(SegmentationCase):
         self.assertEqual(client.recency_segment, "hot")
         self.assertEqual(other.abc_class, "a")
 
+    def test_invoice_cancelled_by_its_credit_note(self):
+        """An invoice fully reversed by its credit note is no purchase: the
+        client never bought (no recency, class, frequency or rhythm), while a
+        partial credit note leaves the purchase."""
+        cancelled, partial, other = (
+            self._client("Cancelled"),
+            self._client("Partly Refunded"),
+            self._client("Buyer"),
+        )
+        invoices = self._invoices(
+            [
+                (cancelled, self._days_ago(20), 300),
+                (cancelled, self._days_ago(13), 200),
+                (partial, self._days_ago(10), 100),
+                (other, self._days_ago(5), 10),
+            ]
+        )
+        invoices[:2]._reverse_moves(cancel=True)
+        self.assertEqual(set(invoices[:2].mapped("payment_state")), {"reversed"})
+        self._invoices([(partial, self._days_ago(4), 40, "out_refund")])
+        self._recompute()
+        self.assertFalse(cancelled.segment_purchase_count)
+        self.assertFalse(cancelled.segment_last_purchase_date)
+        self.assertEqual(cancelled.recency_segment, "none")
+        self.assertFalse(cancelled.abc_class)
+        self.assertFalse(cancelled.purchase_frequency)
+        self.assertFalse(cancelled.buying_interval_days)
+        self.assertFalse(cancelled.segment_revenue_window)
+        self.assertEqual(partial.segment_purchase_count, 1)
+        self.assertAlmostEqual(partial.segment_revenue_window, 60.0)
+        self.assertEqual(partial.recency_segment, "hot")
+
+    def test_most_revenue_first_ends_with_no_revenue(self):
+        """Sorted by revenue, high first: clients without revenue come last,
+        after those who bring the most (an empty value is no revenue)."""
+        big, small, nothing = (
+            self._client("Sort Big"),
+            self._client("Sort Small"),
+            self._client("Sort Nothing"),
+        )
+        self._invoices([(big, self._days_ago(3), 900), (small, self._days_ago(3), 90)])
+        self._recompute()
+        clients = big | small | nothing
+        ordered = self.Partner.search(
+            [("id", "in", clients.ids)], order="segment_revenue_window desc"
+        )
+        self.assertEqual(ordered, big | small | nothing)
+        ordered = self.Partner.search(
+            [("id", "in", clients.ids)], order="segment_revenue_window asc"
+        )
+        self.assertEqual(ordered, nothing | small | big)
+
     def test_foreign_currency_in_company_currency(self):
         foreign = self.setup_other_currency("EUR", rates=[("2016-01-01", 2.0)])
         euro_client, local = self._client("Euro"), self._client("Local")
