@@ -22,3 +22,4 @@ from . import mail_activity
 from . import mail_activity_plan_template
 from . import mail_activity_plan
 from . import client_segment_engine_work_plan
+from . import ir_actions_act_window

@@ -26,3 +26,4 @@ from . import test_work_plan_tour
 from . import test_i18n
 from . import test_company_links
 from . import test_public_entries
+from . import test_landing_defaults

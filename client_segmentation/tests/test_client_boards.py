@@ -39,7 +39,7 @@ class TestClientBoards(FunnelCase):
         cls.env["client.segment.engine"].recompute(cls.company | other_company)
 
     def _summary(self, user=None):
-        Demo = self.env["client.demo.data"].with_user(user or self.salesman)
+        Demo = self.env["client.demo.data"].with_user(user or self.sales_manager)
         Demo = Demo.with_context(allowed_company_ids=[self.company.id])
         return dict(Demo._board_summary())
 
@@ -61,6 +61,14 @@ class TestClientBoards(FunnelCase):
             domain, ["recency_segment"], ["__count"], order="recency_segment desc"
         )
         self.assertEqual([key for key, _count in groups], ["none", "sleeping", "hot"])
+
+    def test_salesperson_summary_counts_own_clients(self):
+        """A salesperson's boards open on their own clients: the summary (the
+        boards' very request) counts those only."""
+        self.big.user_id = self.salesman
+        value = dict(self._summary(self.salesman)["Value (ABC)"])
+        self.assertEqual(sum(value.values()), 1)
+        self.assertEqual(value["A"], 1)
 
     def test_summary_counts_the_clients_the_boards_show(self):
         summary = self._summary()
