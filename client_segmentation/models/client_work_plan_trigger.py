@@ -2,10 +2,12 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
+from .. import validation
+from ..sqlutil import TempTable
 from ..tools import pressure
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +25,13 @@ DIMENSIONS = [
 # The buying rhythm ("due to buy again") is a dimension where the client has
 # one: the partner field the engine reports as the ``rhythm`` change.
 RHYTHM_FIELD = "rhythm_state"
+# The partner field that holds each dimension's value, per company.
+DIMENSION_FIELDS = {
+    "recency": "recency_segment",
+    "abc": "abc_class",
+    "stage": "funnel_stage_id",
+    "rhythm": RHYTHM_FIELD,
+}
 
 
 class ClientWorkPlanTrigger(models.Model):
@@ -104,6 +113,13 @@ class ClientWorkPlanTrigger(models.Model):
         string="Entries",
     )
     run_count = fields.Integer(compute="_compute_run_count", string="Entry Count")
+    waiting_count = fields.Integer(
+        compute="_compute_waiting_count",
+        string="Clients Already There",
+        help="Clients in this value today without a running entry of this "
+        "trigger: a trigger plans for the clients who enter the value after "
+        "it is switched on; these can be started at once.",
+    )
 
     _sql_constraints = [
         (
@@ -167,6 +183,16 @@ class ClientWorkPlanTrigger(models.Model):
         )
         for trigger in self:
             trigger.run_count = counts.get(trigger, 0)
+
+    def _compute_waiting_count(self):
+        # one count per trigger: a company has a handful of triggers
+        for trigger in self:
+            trigger.waiting_count = 0
+            if trigger.id and trigger.value:
+                self.env.cr.execute(
+                    SQL("SELECT count(*) FROM (%s) w", trigger._waiting_sql())
+                )
+                trigger.waiting_count = self.env.cr.fetchone()[0]
 
     @api.constrains(
         "dimension", "recency_segment", "abc_class", "funnel_stage_id", "rhythm_state"
@@ -242,6 +268,79 @@ class ClientWorkPlanTrigger(models.Model):
                 if plans[segment]
             ]
         )
+
+    def _waiting_sql(self):
+        """The clients in the trigger's value today (the company's value of
+        the dimension's partner field) without a running entry of it."""
+        self.ensure_one()
+        column = SQL.identifier(DIMENSION_FIELDS[self.dimension])
+        self.env["res.partner"].flush_model([DIMENSION_FIELDS[self.dimension]])
+        self.env["client.work.plan.run"].flush_model()
+        return SQL(
+            """SELECT p.id AS partner_id
+                 FROM res_partner p
+                WHERE p.%(column)s ->> %(key)s = %(value)s
+                  AND p.active AND (p.is_company OR p.parent_id IS NULL)
+                  AND NOT EXISTS (
+                      SELECT 1 FROM client_work_plan_run r
+                       WHERE r.trigger_id = %(trigger)s
+                         AND r.partner_id = p.id AND r.state = 'running')""",
+            column=column,
+            key=str(self.company_id.id),
+            value=self.value,
+            trigger=self.id,
+        )
+
+    def action_start_for_current_clients(self):
+        """Start the plan now for the clients already in the value (switching
+        a trigger on plans only for those who enter afterwards): the same
+        entries, steps, responsible and contact-pressure guard as a
+        recompute's, once per client."""
+        validation.ensure_one(self, self.env._("work plan trigger"))
+        self.check_access("write")
+        if not self.active:
+            raise UserError(
+                self.env._(
+                    "Switch the work plan trigger %(trigger)s on before starting "
+                    "its plan.",
+                    trigger=self.display_name,
+                )
+            )
+        company = self.company_id
+        today = fields.Date.context_today(self.with_company(company))
+        self.env.flush_all()
+        query = SQL(
+            """SELECT w.partner_id, %(dimension)s::varchar AS dimension,
+                      NULL::varchar AS old_value, %(value)s::varchar AS new_value
+                 FROM (%(waiting)s) w""",
+            dimension=self.dimension,
+            value=self.value,
+            waiting=self._waiting_sql(),
+        )
+        with TempTable(self.env.cr, "client_work_plan_waiting", query) as changes:
+            result = self._launch(company, changes, today)
+        message = self.env._(
+            "%(entries)s clients entered the plan, %(activities)s activities "
+            "planned (moved where the contact pressure asked).",
+            entries=result["entries"],
+            activities=result["activities"],
+        )
+        if result["unassigned"]:
+            message += " " + self.env._(
+                "%(count)s clients have no responsible: set a fixed responsible "
+                "on the trigger.",
+                count=result["unassigned"],
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.display_name,
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_view_runs(self):
         self.ensure_one()

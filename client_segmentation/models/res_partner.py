@@ -1095,6 +1095,27 @@ class ResPartner(models.Model):
                         clients=names,
                     )
                 )
+        elif not stage.requires_reason and not vals.get("funnel_stage_locked"):
+            # a purchase rule wins over a manual stage at the next recompute:
+            # a buyer put there by hand would silently move back
+            buyers = self.filtered(
+                lambda partner: (
+                    partner.commercial_partner_id.segment_purchase_count
+                    and not partner.funnel_stage_locked
+                )
+            )
+            if buyers:
+                raise UserError(
+                    self.env._(
+                        "%(clients)s bought already: their stage follows their "
+                        "purchases (%(current)s) and would be set back at the next "
+                        "recompute. Lock the stage on the client card first to place "
+                        "them in %(stage)s yourself.",
+                        clients=", ".join(buyers.mapped("display_name")),
+                        current=", ".join(buyers.funnel_stage_id.mapped("name")),
+                        stage=stage.name,
+                    )
+                )
         if stage.requires_reason and not vals.get("refusal_reason_id"):
             if not self or any(not partner.refusal_reason_id for partner in self):
                 raise UserError(

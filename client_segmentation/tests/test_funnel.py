@@ -127,6 +127,36 @@ class TestFunnelRules(FunnelCase):
         self._recompute()
         self.assertEqual(self.repeat.funnel_stage_id, self.platinum)
 
+    def test_buyer_moved_to_manual_stage_refused_unless_locked(self):
+        """A client who bought follows its purchases: a drag to a manual
+        column is refused with the reason (the recompute would undo it),
+        unless the stage is locked; a refusal with its reason is taken."""
+        self._recompute()
+        self.assertEqual(self.first.funnel_stage_id, self.gold)
+        buyer = self.first.with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "bought already.*Lock the stage"):
+            buyer.write({"funnel_stage_id": self.yellow.id})
+        self.assertEqual(self.first.funnel_stage_id, self.gold)
+        # a prospect moves freely
+        prospect = self._client("Manual Prospect").with_user(self.salesman)
+        prospect.write({"funnel_stage_id": self.yellow.id})
+        self.assertEqual(prospect.funnel_stage_id, self.yellow)
+        # locked (in the same write or before): placed by hand, and kept
+        buyer.write({"funnel_stage_id": self.yellow.id, "funnel_stage_locked": True})
+        self._recompute()
+        self.assertEqual(self.first.funnel_stage_id, self.yellow)
+        buyer.write({"funnel_stage_id": self.green.id})
+        self.assertEqual(self.first.funnel_stage_id, self.green)
+        # a refusal of a buyer stands until it buys again
+        self.repeat.with_user(self.salesman).write(
+            {
+                "funnel_stage_id": self.red_green.id,
+                "refusal_reason_id": self.reason_price.id,
+            }
+        )
+        self._recompute()
+        self.assertEqual(self.repeat.funnel_stage_id, self.red_green)
+
     def test_decision_maker_makes_grey_white(self):
         self._recompute()
         self.assertEqual(self.unknown_dm.funnel_stage_id, self.grey)

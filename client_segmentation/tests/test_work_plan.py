@@ -1,6 +1,8 @@
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .work_plan_common import TODAY, WorkPlanCase, day
 
@@ -175,6 +177,59 @@ class TestWorkPlan(WorkPlanCase):
             self._plan_activities(self.client).mapped("date_deadline"),
             [day(5), day(12)],
         )
+
+    def _set_recency(self, partner, segment):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner
+                      SET recency_segment = COALESCE(recency_segment, '{}'::jsonb)
+                          || jsonb_build_object(%s, %s::text)
+                    WHERE id = %s""",
+                str(self.company.id),
+                segment,
+                partner.id,
+            )
+        )
+        partner.invalidate_recordset(["recency_segment"])
+
+    def test_start_for_clients_already_in_the_segment(self):
+        """Switching a trigger on offers the clients already in its value:
+        their count, then the same entries and steps as a recompute's, under
+        the contact pressure, once."""
+        second = self._client("Already Asleep", user_id=self.salesman.id)
+        awake = self._client("Awake", user_id=self.salesman.id)
+        for partner, segment in ((self.client, "sleeping"), (second, "sleeping")):
+            self._set_recency(partner, segment)
+        self._set_recency(awake, "hot")
+        second.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=day(2),
+            user_id=self.salesman.id,
+        )
+        trigger = self.trigger.with_user(self.sales_manager)
+        self.assertEqual(trigger.waiting_count, 2)
+        with self.assertRaises(AccessError):
+            self.trigger.with_user(self.salesman).action_start_for_current_clients()
+        trigger.action_start_for_current_clients()
+        runs = self.Run.search([("trigger_id", "=", self.trigger.id)])
+        self.assertEqual(runs.partner_id, self.client | second)
+        self.assertEqual(
+            self._plan_activities(self.client).mapped("date_deadline"), [TODAY, day(7)]
+        )
+        # the to-do on day 2 moves the second client's steps
+        self.assertEqual(
+            self._plan_activities(second).mapped("date_deadline"), [day(9), day(16)]
+        )
+        trigger.invalidate_recordset(["waiting_count"])
+        self.assertEqual(trigger.waiting_count, 0)
+        trigger.action_start_for_current_clients()
+        self.assertEqual(
+            self.Run.search_count([("trigger_id", "=", self.trigger.id)]), 2
+        )
+        trigger.active = False
+        with self.assertRaisesRegex(UserError, "Switch the work plan trigger"):
+            trigger.action_start_for_current_clients()
 
     def test_pressure_settings_per_company(self):
         self.company.write(
