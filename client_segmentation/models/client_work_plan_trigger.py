@@ -9,6 +9,7 @@ from odoo.tools.translate import LazyTranslate
 from .. import validation
 from ..sqlutil import TempTable
 from ..tools import pressure
+from .res_partner import RECENCY_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class ClientWorkPlanTrigger(models.Model):
         default="recency",
     )
     recency_segment = fields.Selection(
-        selection=[("hot", "Hot"), ("warm", "Warm"), ("sleeping", "Sleeping")],
+        selection=[item for item in RECENCY_SELECTION if item[0] != "none"],
         string="Recency",
     )
     abc_class = fields.Selection(
@@ -70,7 +71,7 @@ class ClientWorkPlanTrigger(models.Model):
         string="ABC Class",
     )
     rhythm_state = fields.Selection(
-        selection=[("due_soon", "Due to buy again"), ("overdue", "Overdue")],
+        selection=[("due_soon", "Due Soon"), ("overdue", "Overdue")],
         string="Buying Rhythm",
         help="Entering 'due soon' (the usual time to buy again is near) or "
         "'overdue' by the client's own buying rhythm.",

@@ -28,6 +28,16 @@ FOLDED_EMPTY_GROUPS = {"abc_class": False, "recency_segment": "none"}
 MERGE_CONTEXT_KEY = "client_segmentation_merge"
 # Plain-text notes of the client card: on a merge the survivor keeps them all.
 CARD_NOTE_FIELDS = ("client_needs", "gift_preferences", "relationship_notes")
+# The recency segments, one name each wherever they are shown or chosen
+# (boards, filters, work plan triggers, the what-if preview, mailings): the
+# warm segment is "cooling down", never "due to buy again", which is the
+# buying rhythm's list.
+RECENCY_SELECTION = [
+    ("hot", "Bought Recently"),
+    ("warm", "Cooling Down"),
+    ("sleeping", "Sleeping Buyer"),
+    ("none", "Never Bought"),
+]
 # Links to per-company configuration (company-dependent values): each must be
 # the current company's own record or a shared one (check_company).
 COMPANY_LINK_FIELDS = ("funnel_stage_id", "refusal_reason_id", "client_type_id")
@@ -54,20 +64,15 @@ class ResPartner(models.Model):
         "(A: the most valuable). Empty: no revenue in the window.",
     )
     recency_segment = fields.Selection(
-        selection=[
-            ("hot", "Bought Recently"),
-            ("warm", "Due to Buy Again"),
-            ("sleeping", "Sleeping Buyer"),
-            ("none", "Never Bought"),
-        ],
+        selection=RECENCY_SELECTION,
         string="Purchase Recency",
         company_dependent=True,
         group_expand=True,
         readonly=True,
         index=False,
         groups="base.group_user",
-        help="How fresh the last purchase is: bought recently (hot), due to buy "
-        "again (warm) or sleeping, by the thresholds of the company's settings.",
+        help="How fresh the last purchase is: bought recently (hot), cooling "
+        "down (warm) or sleeping, by the thresholds of the company's settings.",
     )
     segment_revenue_window = fields.Float(
         string="Revenue in Window",

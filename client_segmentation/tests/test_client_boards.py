@@ -43,6 +43,31 @@ class TestClientBoards(FunnelCase):
         Demo = Demo.with_context(allowed_company_ids=[self.company.id])
         return dict(Demo._board_summary())
 
+    def test_one_name_per_recency_segment(self):
+        """The boards, the work plan triggers, the what-if preview and the
+        history say the same words for each recency segment and rhythm
+        state; the warm segment is not called like the buying rhythm's
+        "Due to Buy Again" list."""
+
+        def labels(model, field):
+            return dict(self.env[model]._fields[field]._description_selection(self.env))
+
+        board = labels("res.partner", "recency_segment")
+        self.assertEqual(board["warm"], "Cooling Down")
+        due_list = self.env.ref("client_segmentation.res_partner_action_due").name
+        self.assertNotIn(due_list, board.values())
+        for model, field in (
+            ("client.work.plan.trigger", "recency_segment"),
+            ("client.segment.preview.line", "current_value"),
+        ):
+            with self.subTest(model=model):
+                for key, label in labels(model, field).items():
+                    if key in board:
+                        self.assertEqual(label, board[key])
+        rhythm = labels("res.partner", "rhythm_state")
+        for key, label in labels("client.work.plan.trigger", "rhythm_state").items():
+            self.assertEqual(label, rhythm[key])
+
     def test_pivot_groups_in_board_order(self):
         """Pivots, graphs and dashboards group recency as the boards do
         (recent, due, sleeping, never), not alphabetically by key."""
@@ -94,7 +119,7 @@ class TestClientBoards(FunnelCase):
         recency = summary["Recency"]
         self.assertEqual(
             [title for title, _count in recency],
-            ["Bought Recently", "Due to Buy Again", "Sleeping Buyer", "Never Bought"],
+            ["Bought Recently", "Cooling Down", "Sleeping Buyer", "Never Bought"],
         )
         self.assertEqual(dict(recency)["Bought Recently"], 1)
         self.assertEqual(

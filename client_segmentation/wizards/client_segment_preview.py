@@ -4,17 +4,10 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..models.res_partner import RECENCY_SELECTION
 from ..tools import segmentation
 
-PREVIEW_VALUES = [
-    ("a", "A"),
-    ("b", "B"),
-    ("c", "C"),
-    ("hot", "Hot"),
-    ("warm", "Warm"),
-    ("sleeping", "Sleeping"),
-    ("none", "None"),
-]
+PREVIEW_VALUES = [("a", "A"), ("b", "B"), ("c", "C"), *RECENCY_SELECTION]
 
 
 class ClientSegmentPreview(models.TransientModel):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from odoo.addons.client_segmentation.models.res_partner import RECENCY_SELECTION
 from odoo.addons.client_segmentation.tools import pressure
 
 
@@ -19,12 +20,7 @@ class MailingMailing(models.Model):
         "filter of contacts (for mailings on contacts).",
     )
     client_recency_segment = fields.Selection(
-        selection=[
-            ("hot", "Hot"),
-            ("warm", "Warm"),
-            ("sleeping", "Sleeping"),
-            ("none", "Never Bought"),
-        ],
+        selection=RECENCY_SELECTION,
         string="Recency",
     )
     client_abc_class = fields.Selection(
