@@ -2,6 +2,7 @@ from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import FunnelCase
 
@@ -42,6 +43,26 @@ class TestClientBoards(FunnelCase):
         Demo = self.env["client.demo.data"].with_user(user or self.sales_manager)
         Demo = Demo.with_context(allowed_company_ids=[self.company.id])
         return dict(Demo._board_summary())
+
+    def test_analysis_views_read_well(self):
+        """The refusal chart counts clients per reason (no stage in its
+        legend, no decimals); Geography and Industry is not a page of
+        industry columns; the card hides an empty next key date."""
+
+        def context(xmlid):
+            action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+            return safe_eval(action["context"], {"uid": self.env.uid})
+
+        refusals = context("client_segmentation.res_partner_action_refusal_analysis")
+        self.assertEqual(refusals["graph_groupbys"], ["refusal_reason_id"])
+        self.assertEqual(refusals["graph_measure"], "__count")
+        geography = context("client_segmentation.res_partner_action_geography_analysis")
+        self.assertFalse(geography["pivot_column_groupby"])
+        card = self.env.ref("client_segmentation.res_partner_view_form_client_card")
+        node = etree.fromstring(card.arch_db).find(
+            ".//field[@name='next_key_date_name']"
+        )
+        self.assertEqual(node.get("invisible"), "not next_key_date_name")
 
     def test_one_name_per_recency_segment(self):
         """The boards, the work plan triggers, the what-if preview and the
