@@ -10,7 +10,7 @@ _lt = LazyTranslate(__name__)
 DEFAULT_WORK_PLANS = [
     (
         "mail_activity_plan_hot",
-        _lt("Hot client: after the purchase"),
+        _lt("Bought recently: after the purchase"),
         [
             (
                 "mail_activity_type_work_plan_call",
@@ -46,7 +46,7 @@ DEFAULT_WORK_PLANS = [
     ),
     (
         "mail_activity_plan_warm",
-        _lt("Warm client: time to buy again"),
+        _lt("Cooling down: time to buy again"),
         [
             (
                 "mail_activity_type_work_plan_call",
@@ -67,7 +67,7 @@ DEFAULT_WORK_PLANS = [
     ),
     (
         "mail_activity_plan_sleeping",
-        _lt("Sleeping client: win back"),
+        _lt("Sleeping buyer: win back"),
         [
             (
                 "mail_activity_type_work_plan_call",
