@@ -418,7 +418,7 @@ class TestDefaultWorkPlans(WorkPlanCase):
         plans.unlink()
         Plan._create_default_work_plans()
         sleeping = self.env.ref("client_segmentation.mail_activity_plan_sleeping")
-        self.assertEqual(sleeping.name, "Спящий клиент: вернуть")
+        self.assertEqual(sleeping.name, "Спящий покупатель: вернуть")
         self.assertEqual(len(sleeping.template_ids), 2)
         self.assertIn("почему", sleeping.template_ids[0].summary)
         # an existing plan is left alone (edited by a manager, say)

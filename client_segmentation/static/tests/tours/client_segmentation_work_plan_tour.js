@@ -10,7 +10,7 @@ registry.category("web_tour.tours").add("client_segmentation_work_plan_tour", {
         {
             content: "Entering the warm recency segment",
             trigger: ".o_field_widget[name=recency_segment] select",
-            run: "selectByLabel Warm",
+            run: "selectByLabel Cooling Down",
         },
         {
             content: "Launches the test plan",
@@ -29,7 +29,7 @@ registry.category("web_tour.tours").add("client_segmentation_work_plan_tour", {
         },
         {
             content: "The trigger is saved",
-            trigger: '.o_breadcrumb .active:contains("Warm: Tour plan")',
+            trigger: '.o_breadcrumb .active:contains("Cooling Down: Tour plan")',
         },
         {
             content: "Open the clients",
