@@ -5,9 +5,9 @@
 # + test tooling), scripts/system-deps.sh installs PostgreSQL 15 and Chromium
 # when missing (as root). Then, one tier after the other (the longer ones in
 # their own script, each also runnable alone):
-#   lint       scripts/test-lint.sh: ruff check, ruff format --check,
-#              pylint-odoo on the addons, README.rst generated from readme/*.md
-#              (scripts/gen_readme.py), prettier (OCA settings) on XML and JS
+#   lint       scripts/test-lint.sh: pre-commit run --all-files, the hooks of
+#              .pre-commit-config.yaml (ruff, pylint-odoo, OCA's module and .po
+#              checks, prettier, README.rst from readme/*.md)
 #   pure       plain pytest tests/ (no Odoo)
 #   install    a fresh database cs_test_<pid>, the addon installed WITHOUT demo
 #   odoo       the addon's tests through pytest-odoo (HttpCase included),
@@ -75,7 +75,7 @@ needs_install() {
 }
 
 # ---------------------------------------------------------------- lint
-section "lint: ruff check, ruff format --check, pylint-odoo, README.rst up to date"
+section "lint: pre-commit run --all-files (.pre-commit-config.yaml)"
 tier_script lint test-lint.sh
 
 # ---------------------------------------------------------------- pure
