@@ -1,8 +1,16 @@
-"""Read the test tiers' results for scripts/test.sh (standard library only).
+"""The test tiers' results for scripts/test.sh (standard library only).
 
     python logtool.py junit FILE.xml       -> "P F S" (testcases passed/failed/skipped)
     python logtool.py odoo LOG             -> "P F S" from Odoo's own test runner log
     python logtool.py checklog IGNORE LOG...  exit 1 when a record is WARNING or worse
+    python logtool.py tier NAME P F S SECONDS [NOTE]  -> one tier's line
+    python logtool.py summary TIERS        the tier lines, the verdict, the totals;
+                                           exit 1 when a tier failed
+
+``tier``: a failed or skipped test, a NOTE starting with FAIL, or a tier that
+ran nothing fails the tier: "NAME PASS|FAIL P passed, F failed, S skipped SECONDSs
+NOTE". ``summary`` reads such lines (one a line, in the order the tiers ran) and
+closes with "tests: N passed, F failed, S skipped" over all of them.
 
 ``odoo``: Odoo's runner ends with "N failed, M error(s) of T tests when loading
 database" and logs each skipped test as "skipped <test> : <reason>" (INFO). A
@@ -91,10 +99,48 @@ def checklog(ignore_file, logs):
     return 1 if bad else 0
 
 
+TIER_LINE = re.compile(r"^(\S+) +(PASS|FAIL) +(\d+) passed, (\d+) failed, (\d+) skip")
+
+
+def tier(name, passed, failed, skipped, seconds, note=""):
+    passed, failed, skipped = int(passed), int(failed), int(skipped)
+    ok = not (failed or skipped or note.startswith("FAIL"))
+    status = "PASS" if ok and passed else "FAIL"
+    return (
+        f"{name:<9} {status:<4} {passed:4d} passed, {failed} failed, {skipped} skipped"
+        f"  {int(seconds):4d}s  {note}"
+    ).rstrip()
+
+
+def summary(path):
+    totals, failed_tiers = [0, 0, 0], []
+    with open(path) as fh:
+        for line in fh:
+            match = TIER_LINE.match(line)
+            if not match:
+                continue
+            print(f"tier {line.rstrip()}")
+            for i in range(3):
+                totals[i] += int(match.group(3 + i))
+            if match.group(2) == "FAIL":
+                failed_tiers.append(match.group(1))
+    if failed_tiers:
+        print(f"test.sh: FAILED ({' '.join(failed_tiers)})")
+    else:
+        print("test.sh: OK")
+    print("tests: {} passed, {} failed, {} skipped".format(*totals))
+    return 1 if failed_tiers else 0
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "checklog":
         return checklog(args[0], args[1:])
+    if cmd == "tier":
+        print(tier(*args))
+        return 0
+    if cmd == "summary":
+        return summary(args[0])
     counts = {"junit": junit, "odoo": odoo}[cmd](args[0])
     print(*counts)
     return 0

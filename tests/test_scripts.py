@@ -1,5 +1,6 @@
-"""The test command's own helpers: scripts/logtool.py (tier counts, log check)
-and scripts/odoo_requirements.py (Odoo's pins with the project's departures);
+"""The test command's own helpers: scripts/logtool.py (tier counts, log check,
+tier lines, the closing summary) and scripts/odoo_requirements.py (Odoo's pins
+with the project's departures);
 the rule that no file of scripts/, bench/ or .ci/ grows over 200 lines."""
 
 import importlib.util
@@ -87,6 +88,44 @@ def test_checklog_flags_warnings_and_honours_ignores(logtool, tmp_path, capsys):
     assert "Traceback line" in capsys.readouterr().out
     ignore.write_text("field x is odd\nbad query\n")
     assert logtool.checklog(str(ignore), [str(log)]) == 0
+
+
+def test_tier_fails_on_a_failure_a_skip_a_fail_note_or_nothing_run(logtool):
+    assert logtool.tier("pure", 3, 0, 0, 7) == (
+        "pure      PASS    3 passed, 0 failed, 0 skipped     7s"
+    )
+    assert logtool.tier("odoo", 3, 1, 0, 7).split()[1] == "FAIL"
+    assert logtool.tier("tours", 3, 0, 1, 7).split()[1] == "FAIL"  # skipped fails
+    assert logtool.tier("lint", 3, 0, 0, 7, "FAIL rc=2").split()[1] == "FAIL"
+    assert logtool.tier("sale", 0, 0, 0, 0).split()[1] == "FAIL"  # ran nothing
+    assert logtool.tier("glue", "2", "0", "0", "5", "state checks").endswith(
+        "5s  state checks"
+    )
+
+
+def test_summary_lists_the_tiers_and_closes_with_the_totals(logtool, tmp_path, capsys):
+    tiers = tmp_path / "tiers"
+    tiers.write_text(
+        logtool.tier("lint", 7, 0, 0, 40)
+        + "\n"
+        + logtool.tier("pure", 90, 0, 0, 9)
+        + "\n"
+    )
+    assert logtool.summary(str(tiers)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("tier lint      PASS    7 passed")
+    assert out[-2:] == ["test.sh: OK", "tests: 97 passed, 0 failed, 0 skipped"]
+    with tiers.open("a") as fh:
+        fh.write(logtool.tier("tours", 4, 0, 1, 60) + "\n")
+        fh.write(
+            logtool.tier("odoo", 0, 0, 0, 0, "FAIL not run: install failed") + "\n"
+        )
+    assert logtool.summary(str(tiers)) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [
+        "test.sh: FAILED (tours odoo)",
+        "tests: 101 passed, 0 failed, 1 skipped",
+    ]
 
 
 def test_requirements_rewrite_with_the_project_pins(reqs):
