@@ -16,6 +16,8 @@
 # and, for the test command (scripts/test.sh) and its tier scripts (test-*.sh):
 #   section TITLE         a tier's heading
 #   counts junit|odoo F   prints "P F S" of a junit XML or an Odoo log
+#   checklog LOG...       checklog-odoo on each log that exists, exit 1 on a record
+#                         of level WARNING or worse (scripts/checklog-odoo.cfg)
 #   tier NAME P F S SECONDS [NOTE]   records one tier's result line
 #   test_database NAME    DB, ODOORC, LOGDIR of a tier that needs the addon
 #   drop_test_database DB drops a test database and its filestore (not with KEEP_DB=1)
@@ -80,6 +82,15 @@ EOF
 # ---------------------------------------------------------------- test tiers
 section() { printf '\n=== %s ===\n' "$*"; }
 counts() { "$PY" "$REPO/scripts/logtool.py" "$@"; } # prints "P F S"
+checklog() {
+    local log bad=0
+    for log in "$@"; do
+        [[ -f "$log" ]] || continue
+        "$PY" -m checklog_odoo --no-err-if-empty -c "$REPO/scripts/checklog-odoo.cfg" \
+            "$log" || { bad=1 && echo "--- in $log"; }
+    done
+    return $bad
+}
 
 # tier NAME P F S SECONDS [NOTE]: one tier's result line (logtool.py tier: a
 # failed or skipped test, a NOTE starting with FAIL, or a tier that ran nothing

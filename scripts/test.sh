@@ -150,8 +150,7 @@ needs_install glue test-glue.sh
 # ---------------------------------------------------------------- checklog
 section "checklog: WARNING/ERROR/CRITICAL records in the Odoo logs"
 t=$SECONDS
-if "$PY" "$REPO/scripts/logtool.py" checklog "$REPO/scripts/checklog-ignore.txt" \
-    "$LOGDIR"/install.log "$LOGDIR"/pytest-odoo.log "$LOGDIR"/tours.log \
+if checklog "$LOGDIR"/install.log "$LOGDIR"/pytest-odoo.log "$LOGDIR"/tours.log \
     "$LOGDIR"/sale-install.log "$LOGDIR"/sale.log "$LOGDIR"/glue*.log; then
     echo "no WARNING/ERROR/CRITICAL record"
     tier checklog 1 0 0 $((SECONDS - t))
