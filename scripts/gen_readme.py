@@ -78,7 +78,8 @@ def render(addon):
 def to_html(rst):
     """static/description/index.html, as Odoo's Apps screen shows it; docutils
     stops on any warning, so a broken fragment fails here."""
-    settings = {"report_level": 2, "halt_level": 2, "embed_stylesheet": False}
+    # the stylesheet inline, as OCA's index.html: no path of this machine in the file
+    settings = {"report_level": 2, "halt_level": 2, "embed_stylesheet": True}
     html = publish_string(rst, writer_name="html5", settings_overrides=settings)
     return html.decode()
 

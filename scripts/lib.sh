@@ -16,6 +16,8 @@
 # and, for the test command (scripts/test.sh) and its tier scripts (test-*.sh):
 #   section TITLE         a tier's heading
 #   counts junit|odoo F   prints "P F S" of a junit XML or an Odoo log
+#   checklog LOG...       checklog-odoo on each log that exists, exit 1 on a record
+#                         of level WARNING or worse (scripts/checklog-odoo.cfg)
 #   tier NAME P F S SECONDS [NOTE]   records one tier's result line
 #   test_database NAME    DB, ODOORC, LOGDIR of a tier that needs the addon
 #   drop_test_database DB drops a test database and its filestore (not with KEEP_DB=1)
@@ -80,21 +82,27 @@ EOF
 # ---------------------------------------------------------------- test tiers
 section() { printf '\n=== %s ===\n' "$*"; }
 counts() { "$PY" "$REPO/scripts/logtool.py" "$@"; } # prints "P F S"
+checklog() {
+    local log bad=0
+    for log in "$@"; do
+        [[ -f "$log" ]] || continue
+        "$PY" -m checklog_odoo --no-err-if-empty -c "$REPO/scripts/checklog-odoo.cfg" \
+            "$log" || { bad=1 && echo "--- in $log"; }
+    done
+    return $bad
+}
 
-# tier NAME P F S SECONDS [NOTE]: one tier's result. A failed or skipped test, a
-# NOTE starting with FAIL, or a tier that ran nothing fails it (TIER_STATUS).
-# Appends "P F S<tab>line" to $CS_TIER_FILE, which scripts/test.sh sums up in
-# its summary; without CS_TIER_FILE (a tier script run alone) prints the line.
+# tier NAME P F S SECONDS [NOTE]: one tier's result line (logtool.py tier: a
+# failed or skipped test, a NOTE starting with FAIL, or a tier that ran nothing
+# fails it) and its PASS or FAIL in TIER_STATUS. Appends the line to
+# $CS_TIER_FILE, which scripts/test.sh sums up (logtool.py summary); without
+# CS_TIER_FILE (a tier script run alone) prints it.
 tier() {
-    local name=$1 p=$2 f=$3 s=$4 secs=$5 note=${6:-} line
-    TIER_STATUS=PASS
-    if ((f + s > 0)) || [[ "$note" == FAIL* ]] || ((p + f + s == 0)); then
-        TIER_STATUS=FAIL
-    fi
-    line="$(printf '%-9s %-4s %4d passed, %d failed, %d skipped  %4ds  %s' \
-        "$name" "$TIER_STATUS" "$p" "$f" "$s" "$secs" "$note")"
+    local line
+    line="$("$PY" "$REPO/scripts/logtool.py" tier "$1" "$2" "$3" "$4" "$5" "${6:-}")"
+    read -r _ TIER_STATUS _ <<<"$line"
     if [[ -n "${CS_TIER_FILE:-}" ]]; then
-        printf '%d %d %d\t%s\n' "$p" "$f" "$s" "$line" >>"$CS_TIER_FILE"
+        echo "$line" >>"$CS_TIER_FILE"
     else
         echo "tier $line"
     fi

@@ -1,24 +1,25 @@
-"""Read the test tiers' results for scripts/test.sh (standard library only).
+"""The test tiers' results for scripts/test.sh (standard library only).
 
     python logtool.py junit FILE.xml       -> "P F S" (testcases passed/failed/skipped)
     python logtool.py odoo LOG             -> "P F S" from Odoo's own test runner log
-    python logtool.py checklog IGNORE LOG...  exit 1 when a record is WARNING or worse
+    python logtool.py tier NAME P F S SECONDS [NOTE]  -> one tier's line
+    python logtool.py summary TIERS        the tier lines, the verdict, the totals;
+                                           exit 1 when a tier failed
+
+``tier``: a failed or skipped test, a NOTE starting with FAIL, or a tier that
+ran nothing fails the tier: "NAME PASS|FAIL P passed, F failed, S skipped SECONDSs
+NOTE". ``summary`` reads such lines (one a line, in the order the tiers ran) and
+closes with "tests: N passed, F failed, S skipped" over all of them.
 
 ``odoo``: Odoo's runner ends with "N failed, M error(s) of T tests when loading
 database" and logs each skipped test as "skipped <test> : <reason>" (INFO). A
 log without that line counts as one failure (nothing ran, or the run crashed).
-
-``checklog``: Odoo's format is "2026-01-31 12:00:00,123 PID LEVEL DB LOGGER: msg"
-then continuation lines (tracebacks). Known-harmless records may be listed, one
-python regex per line, in the IGNORE file (matched on the record's first line).
 """
 
-import os
 import re
 import sys
 import xml.etree.ElementTree as ET
 
-HEAD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
 SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 SKIPPED = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped ")
 
@@ -55,46 +56,46 @@ def odoo(path):
     return total - failed - errors - skipped, failed + errors, skipped
 
 
-def checklog(ignore_file, logs):
-    ignores = []
-    if os.path.exists(ignore_file):
-        with open(ignore_file) as fh:
-            ignores = [
-                re.compile(line.strip())
-                for line in fh
-                if line.strip() and not line.startswith("#")
-            ]
-    bad = 0
-    for log in logs:
-        if not os.path.exists(log):
-            continue
-        records, cur = [], None
-        with open(log, errors="replace") as fh:
-            for line in fh:
-                match = HEAD.match(line)
-                if match:
-                    cur = [match.group(1), line.rstrip("\n")]
-                    records.append(cur)
-                elif cur is not None:
-                    cur.append(line.rstrip("\n"))
-        hits = [
-            r
-            for r in records
-            if r[0] in ("WARNING", "ERROR", "CRITICAL")
-            and not any(rx.search(r[1]) for rx in ignores)
-        ]
-        if hits:
-            bad += len(hits)
-            print(f"--- {log}: {len(hits)} WARNING/ERROR/CRITICAL record(s)")
-            for record in hits[:30]:
-                print("\n".join(record[1:16]))
-    return 1 if bad else 0
+TIER_LINE = re.compile(r"^(\S+) +(PASS|FAIL) +(\d+) passed, (\d+) failed, (\d+) skip")
+
+
+def tier(name, passed, failed, skipped, seconds, note=""):
+    passed, failed, skipped = int(passed), int(failed), int(skipped)
+    ok = not (failed or skipped or note.startswith("FAIL"))
+    status = "PASS" if ok and passed else "FAIL"
+    return (
+        f"{name:<9} {status:<4} {passed:4d} passed, {failed} failed, {skipped} skipped"
+        f"  {int(seconds):4d}s  {note}"
+    ).rstrip()
+
+
+def summary(path):
+    totals, failed_tiers = [0, 0, 0], []
+    with open(path) as fh:
+        for line in fh:
+            match = TIER_LINE.match(line)
+            if not match:
+                continue
+            print(f"tier {line.rstrip()}")
+            for i in range(3):
+                totals[i] += int(match.group(3 + i))
+            if match.group(2) == "FAIL":
+                failed_tiers.append(match.group(1))
+    if failed_tiers:
+        print(f"test.sh: FAILED ({' '.join(failed_tiers)})")
+    else:
+        print("test.sh: OK")
+    print("tests: {} passed, {} failed, {} skipped".format(*totals))
+    return 1 if failed_tiers else 0
 
 
 def main(argv):
     cmd, args = argv[1], argv[2:]
-    if cmd == "checklog":
-        return checklog(args[0], args[1:])
+    if cmd == "tier":
+        print(tier(*args))
+        return 0
+    if cmd == "summary":
+        return summary(args[0])
     counts = {"junit": junit, "odoo": odoo}[cmd](args[0])
     print(*counts)
     return 0

@@ -11,6 +11,10 @@
 #   .pgdata/data/          the cluster (PGDATA)
 #   .pgdata/run/           its unix socket directory
 #   .pgdata/postgres.log   server log
+# As root, when `postgres` cannot enter the clone (a private parent folder such
+# as /root or a `mktemp -d` folder), .pgdata is a symlink to
+# /var/tmp/cs-pgdata-<hash of the clone's path>, and the server is given only
+# resolved paths there.
 # It listens on 127.0.0.1 only, port 54329 (override with env PGPORT), and never
 # touches the system cluster on 5432. Superuser `postgres` connects over the
 # socket (trust, socket dir is private); Odoo connects over TCP as role
@@ -19,21 +23,26 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PGROOT="$REPO/.pgdata"
-# As root the server runs as `postgres`, which must be able to enter the repo. If
-# a parent folder is private (e.g. a clone under /root), keep the cluster in
-# /var/tmp instead and leave a symlink .pgdata pointing there.
-if [[ $EUID -eq 0 && ! -L "$PGROOT" ]] && id postgres >/dev/null 2>&1 &&
-    ! runuser -u postgres -- test -x "$REPO" 2>/dev/null; then
+# As root the server runs as `postgres`, which must be able to enter the
+# cluster's folder. If a parent folder is private (a clone under /root or in a
+# `mktemp -d` folder, mode 700), the cluster lives in /var/tmp instead, behind a
+# symlink .pgdata. Everything the server opens (data, socket, log) is named by
+# its resolved path, which `postgres` can reach without entering the repository.
+if [[ "${1:-}" == start && $EUID -eq 0 && ! -e "$PGROOT" && ! -L "$PGROOT" ]] &&
+    id postgres >/dev/null 2>&1 &&
+    ! runuser -u postgres -- test -x "$REPO/" 2>/dev/null; then
     alt="/var/tmp/cs-pgdata-$(printf '%s' "$REPO" | md5sum | cut -c1-10)"
-    if [[ ! -e "$PGROOT" ]]; then
-        mkdir -p "$alt"
-        ln -s "$alt" "$PGROOT"
-        warn "user postgres cannot enter $REPO: cluster kept in $alt (.pgdata is a symlink)"
-    fi
+    mkdir -p "$alt"
+    ln -sfn "$alt" "$PGROOT"
+    log "user postgres cannot enter $REPO: cluster kept in $alt (.pgdata is a symlink to it)"
 fi
-PGDATA_DIR="$PGROOT/data"
-PGLOG="$PGROOT/postgres.log"
-SOCKDIR="$PGROOT/run"
+if [[ "${1:-}" == start && -L "$PGROOT" ]]; then
+    mkdir -p "$(readlink -f "$PGROOT")" # its target was removed: start over there
+fi
+PGREAL="$(readlink -f "$PGROOT")" # == $PGROOT unless .pgdata is a symlink
+PGDATA_DIR="$PGREAL/data"
+PGLOG="$PGREAL/postgres.log"
+SOCKDIR="$PGREAL/run"
 # A unix socket path must stay under ~107 bytes; fall back to /tmp for deep clones.
 if ((${#SOCKDIR} + 20 > 100)); then
     SOCKDIR="/tmp/cs-pgsock-$(printf '%s' "$REPO" | md5sum | cut -c1-10)"
@@ -71,20 +80,21 @@ superuser_psql() {
 }
 
 init_cluster() {
-    mkdir -p "$PGROOT"
+    mkdir -p "$PGREAL"
     if [[ $EUID -eq 0 ]]; then
         id postgres >/dev/null 2>&1 || die "system user 'postgres' missing (install postgresql-15)"
-        chown postgres: "$PGROOT"
+        chown postgres: "$PGREAL"
         # The postgres user must be able to traverse every parent of the folder.
-        runuser -u postgres -- test -x "$PGROOT/" ||
-            die "user 'postgres' cannot enter $PGROOT (a parent directory is not world-executable)"
+        runuser -u postgres -- test -x "$PGREAL/" ||
+            die "user 'postgres' cannot enter $PGREAL (a parent directory is not" \
+                "world-executable): remove $PGROOT (after \`$0 stop\`) to move the cluster to /var/tmp"
     fi
-    chmod 700 "$PGROOT"
+    chmod 700 "$PGREAL"
     if [[ ! -f "$PGDATA_DIR/PG_VERSION" ]]; then
         log "initdb $PGDATA_DIR"
         as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres -E UTF8 --locale=C.UTF-8 \
-            --auth-local=trust --auth-host=scram-sha-256 >"$PGROOT/initdb.log" 2>&1 ||
-            { cat "$PGROOT/initdb.log" >&2; die "initdb failed"; }
+            --auth-local=trust --auth-host=scram-sha-256 >"$PGREAL/initdb.log" 2>&1 ||
+            { cat "$PGREAL/initdb.log" >&2; die "initdb failed"; }
     fi
     if ! grep -q '^# >>> client_segmentation private cluster' "$PGDATA_DIR/postgresql.conf"; then
         # Benchmark-friendly tuning; durability settings (fsync,
@@ -118,7 +128,7 @@ cmd_start() {
     [[ $EUID -eq 0 ]] && chown postgres: "$SOCKDIR"
     chmod 700 "$SOCKDIR"
     # Serialise concurrent `start`s (two shells may run scripts at once).
-    exec 9>"$PGROOT/.start.lock"
+    exec 9>"$PGREAL/.start.lock"
     flock 9
     if pg_running; then
         log "already running ($PGDATA_DIR)"

@@ -5,9 +5,9 @@
 # + test tooling), scripts/system-deps.sh installs PostgreSQL 15 and Chromium
 # when missing (as root). Then, one tier after the other (the longer ones in
 # their own script, each also runnable alone):
-#   lint       scripts/test-lint.sh: ruff check, ruff format --check,
-#              pylint-odoo on the addons, README.rst generated from readme/*.md
-#              (scripts/gen_readme.py), prettier (OCA settings) on XML and JS
+#   lint       scripts/test-lint.sh: pre-commit run --all-files, the hooks of
+#              .pre-commit-config.yaml (ruff, pylint-odoo, OCA's module and .po
+#              checks, prettier, README.rst from readme/*.md)
 #   pure       plain pytest tests/ (no Odoo)
 #   install    a fresh database cs_test_<pid>, the addon installed WITHOUT demo
 #   odoo       the addon's tests through pytest-odoo (HttpCase included),
@@ -62,7 +62,7 @@ export CS_TIER_FILE="$LOGDIR/tiers" # lib.sh tier: one line per tier
 tier_script() {
     local name=$1 t=$SECONDS rc=0
     bash "$REPO/scripts/$2" "${@:3}" || rc=$?
-    grep -q $'\t'"$name " "$CS_TIER_FILE" ||
+    grep -q "^$name " "$CS_TIER_FILE" ||
         tier "$name" 0 1 0 $((SECONDS - t)) "FAIL $2 rc=$rc"
 }
 # needs_install NAME SCRIPT [ARGS...]: a tier script run once the addon is installed
@@ -75,7 +75,7 @@ needs_install() {
 }
 
 # ---------------------------------------------------------------- lint
-section "lint: ruff check, ruff format --check, pylint-odoo, README.rst up to date"
+section "lint: pre-commit run --all-files (.pre-commit-config.yaml)"
 tier_script lint test-lint.sh
 
 # ---------------------------------------------------------------- pure
@@ -150,8 +150,7 @@ needs_install glue test-glue.sh
 # ---------------------------------------------------------------- checklog
 section "checklog: WARNING/ERROR/CRITICAL records in the Odoo logs"
 t=$SECONDS
-if "$PY" "$REPO/scripts/logtool.py" checklog "$REPO/scripts/checklog-ignore.txt" \
-    "$LOGDIR"/install.log "$LOGDIR"/pytest-odoo.log "$LOGDIR"/tours.log \
+if checklog "$LOGDIR"/install.log "$LOGDIR"/pytest-odoo.log "$LOGDIR"/tours.log \
     "$LOGDIR"/sale-install.log "$LOGDIR"/sale.log "$LOGDIR"/glue*.log; then
     echo "no WARNING/ERROR/CRITICAL record"
     tier checklog 1 0 0 $((SECONDS - t))
@@ -168,21 +167,8 @@ read -r p f <<<"$(sed -n 's/^uninstall: \([0-9]*\) passed, \([0-9]*\) failed$/\1
 tier uninstall "${p:-0}" "${f:-1}" 0 $((SECONDS - t)) "$( ((rc)) && echo "FAIL rc=$rc")"
 
 # ---------------------------------------------------------------- summary
+# one line per tier, test.sh: OK|FAILED (tiers), tests: N passed, F failed, S skipped
 section "summary (logs: $LOGDIR, $((SECONDS - T0))s in all)"
-P_ALL=0 F_ALL=0 S_ALL=0 FAILED=()
-while IFS=$'\t' read -r numbers line; do
-    read -r p f s <<<"$numbers"
-    P_ALL=$((P_ALL + p)) F_ALL=$((F_ALL + f)) S_ALL=$((S_ALL + s))
-    read -r name status _ <<<"$line"
-    if [[ "$status" == FAIL ]]; then FAILED+=("$name"); fi
-    echo "tier $line"
-done <"$CS_TIER_FILE"
-if ((${#FAILED[@]})); then
-    echo "test.sh: FAILED (${FAILED[*]})"
-    rc=1
-else
-    echo "test.sh: OK"
-    rc=0
-fi
-echo "tests: $P_ALL passed, $F_ALL failed, $S_ALL skipped"
+rc=0
+"$PY" "$REPO/scripts/logtool.py" summary "$CS_TIER_FILE" || rc=$?
 exit $rc

@@ -1,9 +1,13 @@
-"""The test command's own helpers: scripts/logtool.py (tier counts, log check)
-and scripts/odoo_requirements.py (Odoo's pins with the project's departures);
-the rule that no file of scripts/, bench/ or .ci/ grows over 200 lines."""
+"""The test command's own helpers: scripts/logtool.py (tier counts, tier lines,
+the closing summary), lib.sh's checklog (checklog-odoo) and
+scripts/odoo_requirements.py (Odoo's pins with the project's departures); the
+rule that no file of scripts/, bench/ or .ci/ grows over 200 lines."""
 
 import importlib.util
+import os
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -73,20 +77,68 @@ def test_junit_counts_testcases_not_subtests(logtool, tmp_path):
     assert logtool.junit(str(tmp_path / "none.xml")) == (0, 1, 0)
 
 
-def test_checklog_flags_warnings_and_honours_ignores(logtool, tmp_path, capsys):
-    log = tmp_path / "install.log"
-    log.write_text(
+def checklog(*logs):
+    """lib.sh's checklog (checklog-odoo, scripts/checklog-odoo.cfg) on ``logs``."""
+    return subprocess.run(
+        ["bash", "-c", f'source "{SCRIPTS}/lib.sh" && checklog "$@"', "-", *logs],
+        env=dict(os.environ, CS_PY=sys.executable),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_checklog_flags_a_warning_with_its_traceback(tmp_path):
+    clean, bad = tmp_path / "install.log", tmp_path / "tours.log"
+    clean.write_text(LOG_HEAD)
+    bad.write_text(
         LOG_HEAD
         + "2026-11-26 07:43:49,000 4060 WARNING db odoo.models: field x is odd\n"
         "Traceback line\n"
-        "2026-11-26 07:43:49,500 4060 ERROR db odoo.sql_db: bad query\n"
     )
-    ignore = tmp_path / "ignore.txt"
-    ignore.write_text("# comment\n")
-    assert logtool.checklog(str(ignore), [str(log)]) == 1
-    assert "Traceback line" in capsys.readouterr().out
-    ignore.write_text("field x is odd\nbad query\n")
-    assert logtool.checklog(str(ignore), [str(log)]) == 0
+    assert checklog(str(clean), str(tmp_path / "missing.log")).returncode == 0
+    result = checklog(str(clean), str(bad))
+    assert result.returncode == 1
+    assert "field x is odd" in result.stdout and "Traceback line" in result.stdout
+    assert f"--- in {bad}" in result.stdout
+
+
+def test_tier_fails_on_a_failure_a_skip_a_fail_note_or_nothing_run(logtool):
+    assert logtool.tier("pure", 3, 0, 0, 7) == (
+        "pure      PASS    3 passed, 0 failed, 0 skipped     7s"
+    )
+    assert logtool.tier("odoo", 3, 1, 0, 7).split()[1] == "FAIL"
+    assert logtool.tier("tours", 3, 0, 1, 7).split()[1] == "FAIL"  # skipped fails
+    assert logtool.tier("lint", 3, 0, 0, 7, "FAIL rc=2").split()[1] == "FAIL"
+    assert logtool.tier("sale", 0, 0, 0, 0).split()[1] == "FAIL"  # ran nothing
+    assert logtool.tier("glue", "2", "0", "0", "5", "state checks").endswith(
+        "5s  state checks"
+    )
+
+
+def test_summary_lists_the_tiers_and_closes_with_the_totals(logtool, tmp_path, capsys):
+    tiers = tmp_path / "tiers"
+    tiers.write_text(
+        logtool.tier("lint", 7, 0, 0, 40)
+        + "\n"
+        + logtool.tier("pure", 90, 0, 0, 9)
+        + "\n"
+    )
+    assert logtool.summary(str(tiers)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("tier lint      PASS    7 passed")
+    assert out[-2:] == ["test.sh: OK", "tests: 97 passed, 0 failed, 0 skipped"]
+    with tiers.open("a") as fh:
+        fh.write(logtool.tier("tours", 4, 0, 1, 60) + "\n")
+        fh.write(
+            logtool.tier("odoo", 0, 0, 0, 0, "FAIL not run: install failed") + "\n"
+        )
+    assert logtool.summary(str(tiers)) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [
+        "test.sh: FAILED (tours odoo)",
+        "tests: 101 passed, 0 failed, 1 skipped",
+    ]
 
 
 def test_requirements_rewrite_with_the_project_pins(reqs):
