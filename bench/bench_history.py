@@ -157,7 +157,7 @@ def what_if(env, company):
             "company_id": company.id,
             "abc_a_share": 60.0,
             "abc_b_share": 30.0,
-            "window_months": company.segment_window_months,
+            "segment_window_months": company._segment_profile().segment_window_months,
             "recency_hot_days": 14,
             "recency_warm_days": 90,
         }
