@@ -23,6 +23,8 @@ from decimal import Decimal
 
 from odoo.tools import SQL
 
+# The tie-breaking partner id of a row, by default.
+PARTNER_ID = SQL("partner_id")
 # Columns :func:`classified_sql` adds to the rows of its query.
 RULE_COLUMNS = (
     "rule_revenue",
@@ -37,7 +39,7 @@ RULE_COLUMNS = (
 )
 
 
-def ranked_sql(rows, *, revenue, partner=SQL("partner_id")):
+def ranked_sql(rows, *, revenue, partner=PARTNER_ID):
     """A query: every row of ``rows`` (a query, alias ``c``) with its place in
     the ABC ranking: ``rule_revenue``, ``rule_rank`` (0 without a positive
     revenue), ``rule_before`` (revenue of the rows ranked before),
@@ -90,7 +92,7 @@ def classified_sql(
     b_share,
     hot_since,
     warm_since,
-    partner=SQL("partner_id"),
+    partner=PARTNER_ID,
 ):
     """A query: every row of ``rows`` (alias ``c``) with the columns of
     :data:`RULE_COLUMNS`: those of :func:`ranked_sql`, ``rule_abc_class``
@@ -116,7 +118,9 @@ def classified_sql(
           FROM (%(ranked)s) k
         """,
         ranked=ranked_sql(
-            SQL("SELECT c.*, %s AS rule_last_purchase FROM (%s) c", last_purchase, rows),
+            SQL(
+                "SELECT c.*, %s AS rule_last_purchase FROM (%s) c", last_purchase, rows
+            ),
             revenue=revenue,
             partner=partner,
         ),

@@ -232,7 +232,11 @@ class ClientSegmentationProfile(models.Model):
     # Validation
     # ------------------------------------------------------------------
 
-    @api.constrains(*settings.SETTINGS_FIELDS, "key_date_responsible_user_id")
+    @api.constrains(
+        *settings.SETTINGS_FIELDS,
+        "segment_revenue_source",
+        "key_date_responsible_user_id",
+    )
     def _check_profile(self):
         """The whole profile, once written: every value against its bounds
         and against the others it depends on (``tools/settings.py``), the

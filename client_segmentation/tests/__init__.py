@@ -24,3 +24,5 @@ from . import test_work_plan
 from . import test_work_plan_access
 from . import test_work_plan_tour
 from . import test_i18n
+from . import test_classification_sql
+from . import test_profile_migration

@@ -1,10 +1,11 @@
 """The segmentation settings of one company, validated as a whole (no Odoo).
 
 A company's settings are one dict keyed by the names of the fields of its
-``client.segmentation.profile`` (``segment_abc_a_share`` ...).  :func:`check_settings` checks the values given,
-each against its bounds and against the others it depends on, and raises the
-first problem as a :class:`SettingsError` that names the field.  A partial
-dict checks only the values (and combinations) it holds.
+``client.segmentation.profile`` (``segment_abc_a_share`` ...).
+:func:`check_settings` checks the values given, each against its bounds and
+against the others it depends on, and raises the first problem as a
+:class:`SettingsError` that names the field.  A partial dict checks only the
+values (and combinations) it holds.
 
 The bounds keep every value the recompute can meet meaningful: shares are
 finite percentages (no NaN), day and month counts stay within what dates and

@@ -57,9 +57,7 @@ class ClientSegmentPreview(models.TransientModel):
     segment_abc_a_share = fields.Float(string="Class A Share (%)", required=True)
     segment_abc_b_share = fields.Float(string="Class B Share (%)", required=True)
     segment_window_months = fields.Integer(string="ABC Window (months)", required=True)
-    segment_recency_hot_days = fields.Integer(
-        string="Hot Within (days)", required=True
-    )
+    segment_recency_hot_days = fields.Integer(string="Hot Within (days)", required=True)
     segment_recency_warm_days = fields.Integer(
         string="Warm Within (days)", required=True
     )
