@@ -70,6 +70,22 @@ class TestSegmentationSettings(AssertValidationMixin, SegmentationCase):
             self.env["client.segmentation.profile"]._create_missing_profiles()
         )
 
+    def test_every_setting_is_on_the_profile_form(self):
+        """A threshold is a field of the profile, its bounds in tools/ and a
+        line of the profile's form (docs/architecture.md, "Adding one
+        threshold"): each setting of tools/settings.py is both."""
+        arch = self.env["client.segmentation.profile"].get_views([(False, "form")])[
+            "views"
+        ]["form"]["arch"]
+        for name in (
+            *settings.SETTINGS_FIELDS,
+            "segment_revenue_source",
+            "key_date_responsible_user_id",
+        ):
+            with self.subTest(name=name):
+                self.assertIn(name, self.segment_profile._fields)
+                self.assertIn(f'name="{name}"', arch)
+
     def test_whole_record_constraint(self):
         """Every value against its bounds and the others, once written: values
         changed together are judged together, a bad one saves nothing."""
