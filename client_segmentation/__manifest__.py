@@ -67,6 +67,7 @@
         "web.assets_tests": [
             "client_segmentation/static/tests/tours/client_segmentation_tour.js",
             "client_segmentation/static/tests/tours/client_segmentation_work_plan_tour.js",
+            "client_segmentation/static/tests/tours/client_segmentation_preview_tour.js",
         ],
     },
 }

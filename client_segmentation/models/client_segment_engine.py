@@ -598,8 +598,8 @@ class ClientSegmentEngine(models.AbstractModel):
         segmentation.check_frequency_threshold(regular)
         classified = classified_sql(
             all_figures,
-            revenue=SQL("c.segment_revenue_window"),
-            last_purchase=SQL("c.segment_last_purchase_date"),
+            revenue="segment_revenue_window",
+            last_purchase="segment_last_purchase_date",
             a_share=profile.segment_abc_a_share,
             b_share=profile.segment_abc_b_share,
             hot_since=hot_since,

@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
-from ..classification_sql import ranked_sql
+from ..classification_sql import rank_of_sql
 from ..tools import key_dates
 from .client_funnel_stage import TEMPERATURE_SELECTION
 from .client_segment_engine import SEGMENT_FIELDS
@@ -460,24 +460,18 @@ class ResPartner(models.Model):
             return
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env["client.segment.state"].flush_model()
-        # The state table holds the window revenues of the last run (indexed
-        # in rank order, client_segment_state_rank_index); the ranking is the
-        # engine's own (classification_sql), over the ranked clients only.
-        ranked = ranked_sql(
-            SQL(
-                """SELECT partner_id, segment_revenue_window
-                     FROM client_segment_state
-                    WHERE company_id = %s AND segment_revenue_window > 0""",
-                self.env.company.id,
-            ),
-            revenue=SQL("c.segment_revenue_window"),
-        )
+        # The state table holds the window revenues of the last run, indexed
+        # in rank order (client_segment_state_rank_index): the engine's
+        # ranking for a few clients is a few index range scans.
         self.env.cr.execute(
-            SQL(
-                """SELECT partner_id, rule_rank, rule_share_before
-                     FROM (%s) ranked WHERE partner_id = ANY(%s)""",
-                ranked,
+            rank_of_sql(
+                SQL(
+                    """SELECT partner_id, segment_revenue_window
+                         FROM client_segment_state WHERE company_id = %s""",
+                    self.env.company.id,
+                ),
                 commercial_ids,
+                revenue="segment_revenue_window",
             )
         )
         by_commercial = {

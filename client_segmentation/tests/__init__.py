@@ -26,3 +26,4 @@ from . import test_work_plan_tour
 from . import test_i18n
 from . import test_classification_sql
 from . import test_profile_migration
+from . import test_preview_tour

@@ -5,7 +5,7 @@ from decimal import Decimal
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
-from ..classification_sql import classified_sql
+from ..classification_sql import classified_sql, rank_of_sql
 from ..tools import segmentation
 
 TODAY = datetime.date(2026, 6, 30)
@@ -78,8 +78,8 @@ class TestClassificationSql(TransactionCase):
                         "SELECT * FROM client_segment_state WHERE company_id = %s",
                         self.company.id,
                     ),
-                    revenue=SQL("c.segment_revenue_window"),
-                    last_purchase=SQL("c.segment_last_purchase_date"),
+                    revenue="segment_revenue_window",
+                    last_purchase="segment_last_purchase_date",
                     a_share=a_share,
                     b_share=b_share,
                     hot_since=hot_since,
@@ -130,6 +130,28 @@ class TestClassificationSql(TransactionCase):
     def test_rank_lookup_is_the_same_ranking(self):
         rows = self._insert_states(random.Random(42))
         expected = self._reference(rows, 75.0, 20.0, 30, 120)
+        # the one-client form of the ranking, and the card that reads it
+        self.env.cr.execute(
+            rank_of_sql(
+                SQL(
+                    "SELECT * FROM client_segment_state WHERE company_id = %s",
+                    self.company.id,
+                ),
+                self.partners.ids,
+                revenue="segment_revenue_window",
+            )
+        )
+        self.assertEqual(
+            {
+                pid: (rank, round(float(share), 6))
+                for pid, rank, share in self.env.cr.fetchall()
+            },
+            {
+                pid: (rank, share)
+                for pid, (rank, share, _abc, _recency) in expected.items()
+                if rank
+            },
+        )
         partners = self.partners.with_company(self.company)
         self.assertTrue(any(rank > 1 for rank, *_rest in expected.values()))
         for partner in partners:
