@@ -155,17 +155,17 @@ def what_if(env, company):
     preview = Preview.create(
         {
             "company_id": company.id,
-            "abc_a_share": 60.0,
-            "abc_b_share": 30.0,
-            "window_months": company.segment_window_months,
-            "recency_hot_days": 14,
-            "recency_warm_days": 90,
+            "segment_abc_a_share": 60.0,
+            "segment_abc_b_share": 30.0,
+            "segment_window_months": company._segment_profile().segment_window_months,
+            "segment_recency_hot_days": 14,
+            "segment_recency_warm_days": 90,
         }
     )
     started = time.perf_counter()
     preview.action_preview()
     shares = time.perf_counter() - started
-    preview.window_months = 6
+    preview.segment_window_months = 6
     started = time.perf_counter()
     preview.action_preview()
     window = time.perf_counter() - started

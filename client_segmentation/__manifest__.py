@@ -2,7 +2,7 @@
     "name": "Client Segmentation",
     "summary": "ABC value and recency segments of clients, computed from what "
     "they really bought",
-    "version": "18.0.2.0.0",
+    "version": "18.0.3.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/client-segmentation/client_segmentation",
     "author": "client_segmentation developers",
@@ -17,9 +17,11 @@
         "security/client_segment_history_security.xml",
         "security/client_company_shared_security.xml",
         "security/client_work_plan_security.xml",
+        "security/client_segmentation_profile_security.xml",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
+        "data/client_segmentation_profile_data.xml",
         "data/mail_activity_type_data.xml",
         "data/client_channel_data.xml",
         "data/client_key_date_type_data.xml",
@@ -42,8 +44,8 @@
         "views/client_analysis_views.xml",
         "views/client_work_plan_trigger_views.xml",
         "views/client_work_plan_run_views.xml",
+        "views/client_segmentation_profile_views.xml",
         "views/res_config_settings_views.xml",
-        "views/client_segmentation_settings_views.xml",
         "wizards/client_refusal_wizard_views.xml",
         "wizards/client_segment_preview_views.xml",
         "views/client_segmentation_menus.xml",
@@ -65,6 +67,7 @@
         "web.assets_tests": [
             "client_segmentation/static/tests/tours/client_segmentation_tour.js",
             "client_segmentation/static/tests/tours/client_segmentation_work_plan_tour.js",
+            "client_segmentation/static/tests/tours/client_segmentation_preview_tour.js",
         ],
     },
 }

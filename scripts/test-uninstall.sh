@@ -7,9 +7,12 @@
 #   upgrade    install 18.0.1.0.0 (the released commit, or OLD_REF), create the
 #              same data and edit a stage, then
 #              upgrade to the working tree: data and the edited stage are kept.
+#   upgrade    install 18.0.2.0.0 (OLD2_REF: thresholds on res_company), save
+#              non-default settings, upgrade: they are in the company's
+#              client.segmentation.profile and the old columns are gone.
 # Fails on any leftover, on a failed step, and on any WARNING/ERROR in the logs.
 # Prints `uninstall: N passed, F failed` (scripts/test.sh reads it as a tier).
-# Environment: PGPORT, KEEP_DB=1 (keep the databases), OLD_REF.
+# Environment: PGPORT, KEEP_DB=1 (keep the databases), OLD_REF, OLD2_REF.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
@@ -19,8 +22,9 @@ eval "$(bash "$REPO/scripts/pg.sh" env)"
 
 ADDON=client_segmentation
 LOGDIR="$REPO/.test-logs/uninstall_$$"
-DB="cs_uninstall_$$" DB_OLD="cs_upgrade_$$"
-OLD_DIR="$(mktemp -d)"
+DB="cs_uninstall_$$" DB_OLD="cs_upgrade_$$" DB_OLD2="cs_upgrade2_$$"
+OLD_DIR="$(mktemp -d)" OLD2_DIR="$(mktemp -d)"
+NEW_VERSION="$(sed -n 's/^ *"version": "\(.*\)",$/\1/p' "$ADDON/__manifest__.py")"
 mkdir -p "$LOGDIR"
 ODOORC="$LOGDIR/odoorc"
 bash "$REPO/scripts/odoo-conf.sh" "$ODOORC" >/dev/null
@@ -28,8 +32,9 @@ cleanup() {
     if [[ "${KEEP_DB:-}" != 1 ]]; then
         dropdb --if-exists --force "$DB" >/dev/null 2>&1 || true
         dropdb --if-exists --force "$DB_OLD" >/dev/null 2>&1 || true
+        dropdb --if-exists --force "$DB_OLD2" >/dev/null 2>&1 || true
     fi
-    rm -rf "$OLD_DIR"
+    rm -rf "$OLD_DIR" "$OLD2_DIR"
 }
 trap cleanup EXIT
 PASSED=0 FAILED=0
@@ -123,15 +128,22 @@ check "reinstalled" installed "$DB"
 # ------------------------------------------------------------- upgrade
 # 18.0.1.0.0 as released: main before the 18.0.2.0.0 work started.
 OLD_REF="${OLD_REF:-ec0cb24965814108042769c3b0c0c007a4506ded}"
-log "upgrade: 18.0.1.0.0 from ${OLD_REF:0:10} into $DB_OLD"
-git archive "$OLD_REF" "$ADDON" | tar -x -C "$OLD_DIR"
-OLD_PATH="$(sed -n 's/^addons_path = //p' "$ODOORC" | tr ',' '\n' |
-    sed "s#^$REPO\$#$OLD_DIR#" | paste -sd,)"
-check "install 18.0.1.0.0" odoo_db "$DB_OLD" install-old.log -i "$ADDON" --addons-path "$OLD_PATH"
-check "create data on 18.0.1.0.0" shell_db "$DB_OLD" data-old.log --addons-path "$OLD_PATH" <<<"$CREATE_DATA"
-check "upgrade" odoo_db "$DB_OLD" upgrade.log -u "$ADDON"
+old_addons_path() { # old_addons_path REF DIR: the addons path with the addon at REF
+    git archive "$1" "$ADDON" | tar -x -C "$2"
+    sed -n 's/^addons_path = //p' "$ODOORC" | tr ',' '\n' |
+        sed "s#^$REPO\$#$2#" | paste -sd,
+}
+upgrade_from() { # upgrade_from NAME REF DIR DB DATA: install at REF, DATA, upgrade
+    local path
+    log "upgrade: $1 from ${2:0:10} into $4"
+    path="$(old_addons_path "$2" "$3")"
+    check "install $1" odoo_db "$4" "install-$1.log" -i "$ADDON" --addons-path "$path"
+    check "create data on $1" shell_db "$4" "data-$1.log" --addons-path "$path" <<<"$5"
+    check "upgrade from $1" odoo_db "$4" "upgrade-$1.log" -u "$ADDON"
+}
+upgrade_from 18.0.1.0.0 "$OLD_REF" "$OLD_DIR" "$DB_OLD" "$CREATE_DATA"
 kept() {
-    [[ "$(sql "$DB_OLD" "SELECT latest_version FROM ir_module_module WHERE name = '$ADDON'")" == 18.0.2.0.0 ]] &&
+    [[ "$(sql "$DB_OLD" "SELECT latest_version FROM ir_module_module WHERE name = '$ADDON'")" == "$NEW_VERSION" ]] &&
         [[ "$(sql "$DB_OLD" "SELECT s.name->>'en_US' || ' ' || s.color FROM client_funnel_stage s
             JOIN ir_model_data d ON d.res_id = s.id AND d.model = 'client.funnel.stage'
             WHERE d.name = 'client_funnel_stage_green'")" == "Green (ours) #00AA00" ]] &&
@@ -142,6 +154,26 @@ kept() {
 check "user data and edited stage kept" kept
 check "uninstall after upgrade" uninstall "$DB_OLD" uninstall-old.log
 check "no leftovers after upgrade and uninstall" no_leftovers "$DB_OLD"
+
+# 18.0.2.0.0: main before the settings profile, its thresholds on res_company.
+OLD2_REF="${OLD2_REF:-71cb129c8b3f23365446ec8bc8bf05ab97860784}"
+SETTINGS_DATA='
+env.company.write({"segment_abc_a_share": 60.0, "segment_abc_b_share": 30.0,
+    "segment_recency_hot_days": 15, "work_plan_pressure_days": 14})
+'"$CREATE_DATA"
+upgrade_from 18.0.2.0.0 "$OLD2_REF" "$OLD2_DIR" "$DB_OLD2" "$SETTINGS_DATA"
+moved() {
+    [[ "$(sql "$DB_OLD2" "SELECT p.segment_abc_a_share || ' ' || p.segment_abc_b_share
+        || ' ' || p.segment_recency_hot_days || ' ' || p.work_plan_pressure_days
+        FROM client_segmentation_profile p JOIN res_users u ON u.company_id = p.company_id
+        WHERE u.login = 'admin'")" == "60 30 15 14" ]] &&
+        [[ "$(sql "$DB_OLD2" "SELECT count(*) FROM information_schema.columns
+            WHERE table_name = 'res_company' AND column_name IN
+            ('segment_abc_a_share', 'work_plan_pressure_days', 'segment_figures_applied_key')")" == 0 ]]
+}
+check "settings moved into the profile, old columns dropped" moved
+check "uninstall after the upgrade from 18.0.2.0.0" uninstall "$DB_OLD2" uninstall-old2.log
+check "no leftovers after that uninstall" no_leftovers "$DB_OLD2"
 
 # ------------------------------------------------------------- logs
 check "no WARNING/ERROR in the logs" checklog "$LOGDIR"/*.log

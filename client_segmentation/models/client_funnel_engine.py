@@ -25,21 +25,12 @@ class ClientFunnelEngine(models.AbstractModel):
     _description = "Client Funnel Engine"
 
     @api.model
-    def _settings_key(self, company):
-        return (
-            f"{company.segment_funnel_platinum_purchases}/"
-            f"{company.segment_funnel_long_purchases}/"
-            f"{company.segment_funnel_long_months}"
-        )
-
-    @api.model
     def _needs_full_update(self, company):
         """Every client must be re-examined when the funnel thresholds or the
         stages changed since the last run (or there was none)."""
         last_run = company.segment_last_run_at
-        if not last_run or (
-            company.segment_funnel_applied_key != self._settings_key(company)
-        ):
+        profile = company._segment_profile()
+        if not last_run or profile.funnel_applied_version != profile.funnel_version:
             return True
         Stage = self.env["client.funnel.stage"].with_context(active_test=False)
         return bool(Stage.search_count([("write_date", ">=", last_run)], limit=1))
@@ -59,6 +50,7 @@ class ClientFunnelEngine(models.AbstractModel):
         ``differs`` (whether ``v`` changes ``p``).
         """
         key = str(company.id)
+        profile = company._segment_profile()
         # sudo: reads the fallback (ir.default) of any company the run is
         # for, the cron's user need not be allowed in it.
         Partner = self.env["res.partner"].sudo().with_company(company)
@@ -93,8 +85,8 @@ class ClientFunnelEngine(models.AbstractModel):
                      OR %(last)s
                         >= %(first)s + make_interval(months => %(long_months)s)))""",
             purchases=purchases,
-            long_purchases=company.segment_funnel_long_purchases,
-            long_months=company.segment_funnel_long_months,
+            long_purchases=profile.segment_funnel_long_purchases,
+            long_months=profile.segment_funnel_long_months,
             first=figure("segment_first_purchase_date"),
             last=figure("segment_last_purchase_date"),
         )
@@ -113,7 +105,7 @@ class ClientFunnelEngine(models.AbstractModel):
             purchases=purchases,
             recency=figure("recency_segment"),
             long=long_cooperation,
-            platinum=company.segment_funnel_platinum_purchases,
+            platinum=profile.segment_funnel_platinum_purchases,
             partner=partner,
         )
         if assign and rule_stages:

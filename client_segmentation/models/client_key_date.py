@@ -446,7 +446,9 @@ class ClientKeyDate(models.Model):
             client = key_date.commercial_partner_id
             company = client.company_id or self.env.company
             user = (
-                client.user_id or company.key_date_responsible_user_id or fallback_user
+                client.user_id
+                or company._segment_profile().key_date_responsible_user_id
+                or fallback_user
             )
             occasion = key_date.type_id.name
             if key_date.name:

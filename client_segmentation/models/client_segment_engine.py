@@ -1,7 +1,6 @@
 import logging
 import time
 from collections import Counter
-from decimal import Decimal
 
 from psycopg2 import errors as pg_errors
 
@@ -10,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .. import validation
+from ..classification_sql import classified_sql
 from ..sqlutil import TempTable, id_ranges, jsonb_differs, jsonb_set_key
 from ..tools import segmentation
 
@@ -323,13 +323,6 @@ class ClientSegmentEngine(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _figures_key(self, company):
-        # "rhythm": states stored before the buying rhythm lack its interval
-        return (
-            f"{company.segment_window_months}/{company.segment_revenue_source}/rhythm"
-        )
-
-    @api.model
     def _run_company(self, company, partners, commit, started):
         cr = self.env.cr
         Funnel = self.env["client.funnel.engine"]
@@ -337,6 +330,13 @@ class ClientSegmentEngine(models.AbstractModel):
         today = fields.Date.context_today(self.with_company(company))
         last_run = company.segment_last_run_at
         first_run = not last_run
+        profile = company._segment_profile()
+        # the versions of the settings this run applies (ADR 008): a change
+        # saved during the run makes the next one full again
+        versions = {
+            "figures_applied_version": profile.figures_version,
+            "funnel_applied_version": profile.funnel_version,
+        }
         self.env["client.segment.state"].flush_model()
         cr.execute(
             SQL(
@@ -348,7 +348,7 @@ class ClientSegmentEngine(models.AbstractModel):
             first_run
             or not cr.fetchone()
             or not company.segment_last_run_date
-            or company.segment_figures_applied_key != self._figures_key(company)
+            or profile.figures_applied_version != profile.figures_version
         )
         funnel_full = full or Funnel._needs_full_update(company)
         dirty = None if full else self._dirty_clients(company, today, partners)
@@ -404,13 +404,9 @@ class ClientSegmentEngine(models.AbstractModel):
         # checked (sales manager action or the cron), and sales managers
         # cannot write the company record itself.
         company.sudo().write(
-            {
-                "segment_last_run_at": cutoff,
-                "segment_last_run_date": today,
-                "segment_figures_applied_key": self._figures_key(company),
-                "segment_funnel_applied_key": Funnel._settings_key(company),
-            }
+            {"segment_last_run_at": cutoff, "segment_last_run_date": today}
         )
+        profile.write(versions)  # the profile of _segment_profile(): sudo
         writes.drop()
         changes.drop()
         result.update(
@@ -442,7 +438,8 @@ class ClientSegmentEngine(models.AbstractModel):
         """The company's purchase documents: ``partner_id`` (commercial),
         ``day``, ``amount`` (untaxed, company currency), ``is_purchase``,
         ``write_date``."""
-        if company.segment_revenue_source == "sale" and "sale.order" in self.env:
+        source = company._segment_profile().segment_revenue_source
+        if source == "sale" and "sale.order" in self.env:
             return SQL(
                 """
                 SELECT partner.commercial_partner_id AS partner_id,
@@ -488,7 +485,7 @@ class ClientSegmentEngine(models.AbstractModel):
         dirty, and ``partners``."""
         last_run = company.segment_last_run_at
         previous_day = company.segment_last_run_date
-        months = company.segment_window_months
+        months = company._segment_profile().segment_window_months
         start = segmentation.window_start(today, months)
         previous_start = segmentation.window_start(previous_day, months)
         # Both ways: a clock set back (or a date frozen in a test) too.
@@ -549,7 +546,8 @@ class ClientSegmentEngine(models.AbstractModel):
         each purchase day gets the gap since the client's previous one, and
         the days are summed per client, with the usual buying interval of
         ``client.segment.rhythm`` (the median of the gaps)."""
-        start = segmentation.window_start(today, company.segment_window_months)
+        months = company._segment_profile().segment_window_months
+        start = segmentation.window_start(today, months)
         in_window = SQL("TRUE") if start is None else SQL("day >= %s", start)
         scope = (
             SQL("TRUE")
@@ -625,24 +623,29 @@ class ClientSegmentEngine(models.AbstractModel):
                 dirty=dirty.sql,
                 figures=figures.sql,
             )
-        a_share, b_share = company.segment_abc_a_share, company.segment_abc_b_share
-        segmentation.check_abc_shares(a_share, b_share)
-        hot_since, warm_since = segmentation.recency_cutoffs(
-            today, company.segment_recency_hot_days, company.segment_recency_warm_days
+        profile = company._segment_profile()
+        segmentation.check_abc_shares(
+            profile.segment_abc_a_share, profile.segment_abc_b_share
         )
-        regular = company.segment_frequency_regular_min
+        hot_since, warm_since = segmentation.recency_cutoffs(
+            today, profile.segment_recency_hot_days, profile.segment_recency_warm_days
+        )
+        regular = profile.segment_frequency_regular_min
         segmentation.check_frequency_threshold(regular)
+        classified = classified_sql(
+            all_figures,
+            revenue="segment_revenue_window",
+            last_purchase="segment_last_purchase_date",
+            a_share=profile.segment_abc_a_share,
+            b_share=profile.segment_abc_b_share,
+            hot_since=hot_since,
+            warm_since=warm_since,
+        )
         return SQL(
             """
             SELECT r.*,
-                   CASE WHEN COALESCE(r.segment_revenue_window, 0) <= 0 THEN NULL
-                        WHEN COALESCE(r.before, 0) * 100 < %(a)s * r.total THEN 'a'
-                        WHEN COALESCE(r.before, 0) * 100 < %(ab)s * r.total THEN 'b'
-                        ELSE 'c' END AS abc_class,
-                   CASE WHEN r.segment_last_purchase_date IS NULL THEN NULL
-                        WHEN r.segment_last_purchase_date >= %(hot)s THEN 'hot'
-                        WHEN r.segment_last_purchase_date >= %(warm)s THEN 'warm'
-                        ELSE 'sleeping' END AS recency_segment,
+                   r.rule_abc_class AS abc_class,
+                   r.rule_recency AS recency_segment,
                    CASE WHEN r.segment_window_purchase_count <= 0 THEN NULL
                         WHEN r.segment_window_purchase_count = 1 THEN 'one_off'
                         WHEN r.segment_window_purchase_count >= %(regular)s
@@ -651,27 +654,11 @@ class ClientSegmentEngine(models.AbstractModel):
                    ROUND(r.segment_revenue_total / r.segment_purchase_count,
                          %(digits)s) AS segment_purchase_average,
                    %(rhythm)s
-              FROM (
-                  SELECT f.*,
-                         SUM(f.segment_revenue_window)
-                             FILTER (WHERE f.segment_revenue_window > 0)
-                             OVER (ORDER BY f.segment_revenue_window DESC NULLS LAST,
-                                            f.partner_id
-                                   ROWS BETWEEN UNBOUNDED PRECEDING
-                                            AND 1 PRECEDING) AS before,
-                         SUM(f.segment_revenue_window)
-                             FILTER (WHERE f.segment_revenue_window > 0)
-                             OVER () AS total
-                    FROM (%(all_figures)s) f
-              ) r
+              FROM (%(classified)s) r
             """,
-            a=Decimal(str(a_share)),
-            ab=Decimal(str(a_share + b_share)),
-            hot=hot_since,
-            warm=warm_since,
             regular=regular,
             digits=company.currency_id.decimal_places,
-            all_figures=all_figures,
+            classified=classified,
             rhythm=SQL(", ").join(
                 SQL("%s AS %s", expression, SQL.identifier(name))
                 for name, expression in self.env["client.segment.rhythm"]

@@ -41,10 +41,11 @@ class ClientSegmentRhythm(models.AbstractModel):
         row ``alias`` (figures ``buying_interval_days`` and
         ``segment_last_purchase_date``): the rule of
         ``tools.rhythm.rhythm_state`` through its two cut-off dates."""
+        profile = company._segment_profile()
         due_after, overdue_before = rhythm.rhythm_cutoffs(
             today,
-            company.segment_rhythm_lead_days,
-            company.segment_rhythm_tolerance_days,
+            profile.segment_rhythm_lead_days,
+            profile.segment_rhythm_tolerance_days,
         )
         interval = SQL("%s.buying_interval_days", alias)
         next_date = SQL("(%s.segment_last_purchase_date + %s)", alias, interval)

@@ -577,8 +577,9 @@ class ClientWorkPlanTrigger(models.Model):
         self.ensure_one()
         templates = self.plan_id.sudo().template_ids
         wanted = [template._get_date_deadline(today) for template in templates]
-        limit = company.work_plan_pressure_touches
-        window = company.work_plan_pressure_days
+        profile = company._segment_profile()
+        limit = profile.work_plan_pressure_touches
+        window = profile.work_plan_pressure_days
         partner_ids = [row[1] for row in entries]
         touches = self._pressure_touches(company, partner_ids, today)
         rows = []
@@ -687,7 +688,7 @@ class ClientWorkPlanTrigger(models.Model):
         (marking an activity done posts a message of its type on the record,
         kept or not). Glue modules add theirs (mailings sent). Returns
         ``{partner_id: [date, ...]}``."""
-        window = company.work_plan_pressure_days
+        window = company._segment_profile().work_plan_pressure_days
         self.env["mail.activity"].flush_model()
         self.env["mail.message"].flush_model(
             ["model", "res_id", "mail_activity_type_id", "date"]

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
 from .. import sqlutil, validation
+from ..classification_sql import rank_of_sql
 from ..tools import key_dates
 from .client_funnel_stage import TEMPERATURE_SELECTION
 from .client_segment_engine import SEGMENT_FIELDS
@@ -467,7 +468,7 @@ class ResPartner(models.Model):
         """Rank and cumulative share follow from the window revenues of the
         last recompute, in one query for the recordset (see
         docs/adr-001-segment-storage.md for why they are not stored per
-        partner). Same rule as tools.segmentation.iter_ranked."""
+        partner). The engine's ranking, from classification_sql."""
         self.segment_rank = 0
         self.segment_cumulative_share = 0.0
         commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
@@ -476,47 +477,17 @@ class ResPartner(models.Model):
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env["client.segment.state"].flush_model()
         # The state table holds the window revenues of the last run, indexed
-        # in rank order (client_segment_state_rank_index): counting and
-        # summing the entries ranked before a client is an index-only scan.
+        # in rank order (client_segment_state_rank_index): the engine's
+        # ranking for a few clients is a few index range scans.
         self.env.cr.execute(
-            SQL(
-                """
-                SELECT client.partner_id,
-                       1 + above.count + tied.count,
-                       (COALESCE(above.revenue, 0)
-                        + tied.count * client.segment_revenue_window)
-                       * 100 / total.revenue
-                  FROM client_segment_state client
-                 CROSS JOIN LATERAL (
-                       SELECT COUNT(*) AS count,
-                              SUM(other.segment_revenue_window) AS revenue
-                         FROM client_segment_state other
-                        WHERE other.company_id = client.company_id
-                          AND other.segment_revenue_window > 0
-                          AND other.segment_revenue_window
-                              > client.segment_revenue_window
-                 ) above
-                 CROSS JOIN LATERAL (
-                       SELECT COUNT(*) AS count
-                         FROM client_segment_state other
-                        WHERE other.company_id = client.company_id
-                          AND other.segment_revenue_window > 0
-                          AND other.segment_revenue_window
-                              = client.segment_revenue_window
-                          AND other.partner_id < client.partner_id
-                 ) tied
-                 CROSS JOIN (
-                       SELECT SUM(segment_revenue_window) AS revenue
-                         FROM client_segment_state
-                        WHERE company_id = %(company)s
-                          AND segment_revenue_window > 0
-                 ) total
-                 WHERE client.company_id = %(company)s
-                   AND client.segment_revenue_window > 0
-                   AND client.partner_id = ANY(%(ids)s)
-                """,
-                company=self.env.company.id,
-                ids=commercial_ids,
+            rank_of_sql(
+                SQL(
+                    """SELECT partner_id, segment_revenue_window
+                         FROM client_segment_state WHERE company_id = %s""",
+                    self.env.company.id,
+                ),
+                commercial_ids,
+                revenue="segment_revenue_window",
             )
         )
         by_commercial = {

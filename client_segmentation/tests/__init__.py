@@ -27,3 +27,6 @@ from . import test_i18n
 from . import test_company_links
 from . import test_public_entries
 from . import test_landing_defaults
+from . import test_classification_sql
+from . import test_profile_migration
+from . import test_preview_tour

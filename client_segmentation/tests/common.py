@@ -25,7 +25,8 @@ class SegmentationCase(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.write(
+        cls.segment_profile = cls.company.segment_profile_ids
+        cls.segment_profile.write(
             {
                 "segment_abc_a_share": 75.0,
                 "segment_abc_b_share": 20.0,
@@ -107,7 +108,7 @@ class FunnelCase(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
+        cls.segment_profile.write(
             {
                 "segment_funnel_platinum_purchases": 3,
                 "segment_funnel_long_purchases": 4,
@@ -146,6 +147,7 @@ class ClientCardCase(AssertValidationMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
+        cls.segment_profile = cls.company.segment_profile_ids
         cls.Partner = cls.env["res.partner"]
         cls.KeyDate = cls.env["client.key.date"]
         cls.salesman = new_test_user(

@@ -14,7 +14,7 @@ class TestBuyingRhythm(AssertValidationMixin, SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
+        cls.segment_profile.write(
             {"segment_rhythm_lead_days": 7, "segment_rhythm_tolerance_days": 7}
         )
 
@@ -121,6 +121,6 @@ class TestBuyingRhythm(AssertValidationMixin, SegmentationCase):
 
     def test_settings_refuse_negative_days(self):
         with self._assert_validation("Due Soon From.*0 to 3650"):
-            self.company.segment_rhythm_lead_days = -1
+            self.segment_profile.segment_rhythm_lead_days = -1
         with self._assert_validation("Overdue After.*0 to 3650"):
-            self.company.segment_rhythm_tolerance_days = -2
+            self.segment_profile.segment_rhythm_tolerance_days = -2

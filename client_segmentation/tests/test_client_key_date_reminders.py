@@ -138,14 +138,14 @@ class TestKeyDateReminders(ClientCardCase):
 
     def test_responsible_user_fallback(self):
         orphan = self.Partner.create({"name": "No Salesperson", "is_company": True})
-        self.company.key_date_responsible_user_id = self.responsible
+        self.segment_profile.key_date_responsible_user_id = self.responsible
         with freeze_time("2026-09-01"):
             self._key_date(orphan, self.anniversary, date(2010, 9, 2))
             self._run_cron()
         self.assertEqual(self._reminders(orphan).user_id, self.responsible)
         # without responsible user: the running user, the administrator for
         # the scheduler's superuser
-        self.company.key_date_responsible_user_id = False
+        self.segment_profile.key_date_responsible_user_id = False
         with freeze_time("2026-09-01"):
             self._key_date(orphan, self.anniversary, date(2011, 9, 3))
             self._run_cron()
@@ -188,7 +188,7 @@ class TestKeyDateReminders(ClientCardCase):
         the user follows the client once."""
         orphan = self.Partner.create({"name": "No Salesperson", "is_company": True})
         person = self.Partner.create({"name": "Olga Lind", "parent_id": orphan.id})
-        self.company.key_date_responsible_user_id = self.responsible
+        self.segment_profile.key_date_responsible_user_id = self.responsible
         with freeze_time("2026-09-01"):
             self._key_date(orphan, self.anniversary, date(2010, 9, 2))
             self._key_date(person, self.birthday, date(1980, 9, 3))

@@ -104,7 +104,7 @@ class TestFunnelRules(FunnelCase):
         self.assertEqual((warm.funnel_stage_id, warm.temperature), (self.gold, "warm"))
 
     def test_long_cooperation_months_zero_counts_purchases_only(self):
-        self.company.segment_funnel_long_months = 0
+        self.segment_profile.segment_funnel_long_months = 0
         self._recompute()
         self.assertEqual(self.short_many_sleeping.funnel_stage_id, self.platinum_red)
 
@@ -338,7 +338,7 @@ class TestFunnelManualChanges(FunnelCase):
             {"segment_funnel_long_months": -1},
         ):
             with self.subTest(values=values), self.assertRaises(ValidationError):
-                self.company.write(values)
+                self.segment_profile.write(values)
 
     def test_automatic_stage_cannot_be_deleted(self):
         with self.assertRaises(UserError):

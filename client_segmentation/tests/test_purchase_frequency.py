@@ -17,7 +17,8 @@ class TestPurchaseFrequency(AssertValidationMixin, AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.write(
+        cls.segment_profile = cls.company.segment_profile_ids
+        cls.segment_profile.write(
             {"segment_window_months": 12, "segment_frequency_regular_min": 3}
         )
         cls.Partner = cls.env["res.partner"]
@@ -97,19 +98,18 @@ class TestPurchaseFrequency(AssertValidationMixin, AccountTestInvoicingCommon):
             three,
         )
         # a stricter threshold moves the regular client to rare
-        self.company.segment_frequency_regular_min = 4
+        self.segment_profile.segment_frequency_regular_min = 4
         self._recompute()
         self.assertEqual(three.purchase_frequency, "rare")
-        self.company.segment_frequency_regular_min = 2
+        self.segment_profile.segment_frequency_regular_min = 2
         self._recompute()
         self.assertEqual(two.purchase_frequency, "regular")
 
     def test_frequency_threshold_validation(self):
         for value in (1, 0, -2):
             with self._assert_validation("Regular From.*from 2 to"):
-                self.company.segment_frequency_regular_min = value
-        settings = self.env["res.config.settings"].create({})
-        self.assertEqual(settings.segment_frequency_regular_min, 3)
+                self.segment_profile.segment_frequency_regular_min = value
+        self.assertEqual(self.segment_profile.segment_frequency_regular_min, 3)
 
     def test_preferences_and_current_order(self):
         client = self._client("Cafe")

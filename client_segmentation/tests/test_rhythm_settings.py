@@ -26,9 +26,10 @@ class TestRhythmSettings(AssertValidationMixin, SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(RHYTHM_DEFAULTS)
+        cls.segment_profile.write(RHYTHM_DEFAULTS)
         cls.company2 = cls.setup_other_company(name="Rhythm Co 2")["company"]
-        cls.company2.write(RHYTHM_DEFAULTS)
+        cls.profile2 = cls.company2.segment_profile_ids
+        cls.profile2.write(RHYTHM_DEFAULTS)
         cls.env.user.company_ids |= cls.company2
         cls.manager_both = new_test_user(
             cls.env,
@@ -71,11 +72,10 @@ class TestRhythmSettings(AssertValidationMixin, SegmentationCase):
         )
 
     def _save_form(self, user, company=None, **values):
-        """Fill the sales managers' settings form and save it."""
-        Settings = self.env["client.segmentation.settings"].with_user(user)
-        if company:
-            Settings = Settings.with_company(company)
-        with Form(Settings) as form:
+        """Fill the company's profile form and save it."""
+        company = company or self.company
+        profile = company.segment_profile_ids.with_user(user).with_company(company)
+        with Form(profile) as form:
             for name, value in values.items():
                 setattr(form, name, value)
         return form.record
@@ -111,7 +111,7 @@ class TestRhythmSettings(AssertValidationMixin, SegmentationCase):
             figures = self._figures()
             self.assertEqual(figures, (300.0, 3, PURCHASE_DAYS[-1], 30, 300.0, 3, 30))
             self._save_form(manager, segment_rhythm_lead_days=14)
-            self.assertEqual(self.company.segment_rhythm_lead_days, 14)
+            self.assertEqual(self.segment_profile.segment_rhythm_lead_days, 14)
             rerun = self._recompute_as(manager, self.company)
             # nobody aggregated again: the state's figures are reclassified
             self.assertTrue(rerun["companies"][0]["incremental"])
@@ -147,17 +147,12 @@ class TestRhythmSettings(AssertValidationMixin, SegmentationCase):
         )
 
     def test_salesperson_cannot_change_the_rhythm_days(self):
-        for create in (
-            self.env["client.segmentation.settings"].with_user(self.salesman).create,
-            self.env["res.config.settings"].with_user(self.salesman).create,
-            self.company.with_user(self.salesman).write,
-        ):
-            with self.subTest(create=create), self.assertRaises(AccessError):
-                create(
-                    {"segment_rhythm_lead_days": 30, "segment_rhythm_tolerance_days": 0}
-                )
-        self.assertEqual(self.company.segment_rhythm_lead_days, 7)
-        self.assertEqual(self.company.segment_rhythm_tolerance_days, 7)
+        with self.assertRaises(AccessError):
+            self.segment_profile.with_user(self.salesman).write(
+                {"segment_rhythm_lead_days": 30, "segment_rhythm_tolerance_days": 0}
+            )
+        self.assertEqual(self.segment_profile.segment_rhythm_lead_days, 7)
+        self.assertEqual(self.segment_profile.segment_rhythm_tolerance_days, 7)
 
     def test_bad_days_refused_naming_the_field_nothing_written(self):
         cases = [
@@ -173,38 +168,31 @@ class TestRhythmSettings(AssertValidationMixin, SegmentationCase):
                 "Overdue After",
             ),
         ]
-        Settings = self.env["client.segmentation.settings"].with_user(
-            self.sales_manager
-        )
+        profile = self.segment_profile.with_user(self.sales_manager)
         for values, pattern in cases:
-            for model in (Settings, self.env["res.config.settings"]):
-                with self.subTest(model=model._name, values=values):
-                    with self._assert_validation(pattern):
-                        model.create(values)
-                    self.assertEqual(self.company.segment_abc_a_share, 75.0)
-                    self.assertEqual(self.company.segment_rhythm_lead_days, 7)
-                    self.assertEqual(self.company.segment_rhythm_tolerance_days, 7)
+            with self.subTest(values=values):
+                with self._assert_validation(pattern):
+                    profile.write(values)
+                self.assertEqual(self.segment_profile.segment_abc_a_share, 75.0)
+                self.assertEqual(self.segment_profile.segment_rhythm_lead_days, 7)
+                self.assertEqual(self.segment_profile.segment_rhythm_tolerance_days, 7)
         # the edges themselves are valid
         self._save_form(
             self.sales_manager,
             segment_rhythm_lead_days=0,
             segment_rhythm_tolerance_days=3650,
         )
-        self.assertEqual(self.company.segment_rhythm_tolerance_days, 3650)
+        self.assertEqual(self.segment_profile.segment_rhythm_tolerance_days, 3650)
 
     def test_days_are_per_company(self):
         manager = self.manager_both
         record = self._save_form(
             manager, company=self.company2, segment_rhythm_lead_days=14
         )
-        self.assertEqual(record.company_id, self.company2)
-        self.assertEqual(self.company2.segment_rhythm_lead_days, 14)
-        self.assertEqual(self.company.segment_rhythm_lead_days, 7)
-        with Form(
-            self.env["client.segmentation.settings"]
-            .with_user(manager)
-            .with_company(self.company)
-        ) as form:
+        self.assertEqual(record, self.profile2)
+        self.assertEqual(self.profile2.segment_rhythm_lead_days, 14)
+        self.assertEqual(self.segment_profile.segment_rhythm_lead_days, 7)
+        with Form(self.segment_profile.with_user(manager)) as form:
             self.assertEqual(form.segment_rhythm_lead_days, 7)
         with freeze_time("2026-05-20"):
             for company in (self.company, self.company2):
@@ -216,31 +204,38 @@ class TestRhythmSettings(AssertValidationMixin, SegmentationCase):
         )
         # a manager of the first company only cannot change the second one's
         with self.assertRaises(AccessError):
-            self.env["client.segmentation.settings"].with_user(
-                self.sales_manager
-            ).create({"company_id": self.company2.id, "segment_rhythm_lead_days": 1})
-        self.assertEqual(self.company2.segment_rhythm_lead_days, 14)
+            self.profile2.with_user(self.sales_manager).write(
+                {"segment_rhythm_lead_days": 1}
+            )
+        self.assertEqual(self.profile2.segment_rhythm_lead_days, 14)
 
     def test_preview_from_the_form_with_the_rhythm_days(self):
-        """Like every button of the form, Preview saves the form first (the
-        rhythm days too), then opens the what-if of the saved values."""
+        """Preview opens from the profile with the saved values; the values
+        typed in it are previewed, not saved; Apply saves them."""
         manager = self.sales_manager
         with freeze_time("2026-05-20"):
             self._recompute_as(manager, self.company)
             self.assertEqual(self.monthly.recency_segment, "hot")
-            record = self._save_form(
-                manager, segment_rhythm_lead_days=14, segment_recency_hot_days=10
-            )
-            action = record.action_preview_segments()
-            preview = self.env["client.segment.preview"].browse(action["res_id"])
+            record = self._save_form(manager, segment_rhythm_lead_days=14)
+            action = record.action_open_preview()
             self.assertEqual(action["res_model"], "client.segment.preview")
-            self.assertEqual(preview.recency_hot_days, 10)
+            with Form(
+                self.env["client.segment.preview"]
+                .with_user(manager)
+                .browse(action["res_id"])
+            ) as preview:
+                self.assertEqual(preview.segment_recency_hot_days, 30)
+                preview.segment_recency_hot_days = 10
+            preview = preview.record
+            preview.action_preview()
             # 19 days since the last purchase: warm with 10 hot days
             self.assertEqual(preview.recency_moves, 1)
             self.assertEqual(preview.abc_moves, 0)
-            self.assertEqual(self.company.segment_rhythm_lead_days, 14)
+            self.assertEqual(self.segment_profile.segment_recency_hot_days, 30)
+            self.assertEqual(self.segment_profile.segment_rhythm_lead_days, 14)
             self.assertEqual(self.monthly.rhythm_state, "not_due")
-            preview.with_user(manager).action_apply()
+            preview.action_apply()
+            self.assertEqual(self.segment_profile.segment_recency_hot_days, 10)
             self._recompute_as(manager, self.company)
         self.assertEqual(self.monthly.recency_segment, "warm")
         self.assertEqual(self.monthly.rhythm_state, "due_soon")

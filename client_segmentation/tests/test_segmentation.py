@@ -226,7 +226,7 @@ class TestSegmentation(SegmentationCase):
         self._recompute()
         self.assertFalse(old_only.abc_class)
         self.assertEqual(old_only.recency_segment, "sleeping")
-        self.company.segment_window_months = 0
+        self.segment_profile.segment_window_months = 0
         self._recompute()
         self.assertAlmostEqual(client.segment_revenue_window, 1200.0)
         self.assertEqual(old_only.abc_class, "c")
@@ -284,7 +284,7 @@ class TestSegmentation(SegmentationCase):
             self.assertEqual(contact.abc_class, client.abc_class)
             self.assertEqual(self._recompute()["written"], 0)
             # settings: a shorter warm threshold reclassifies on the next run
-            self.company.segment_recency_warm_days = 32
+            self.segment_profile.segment_recency_warm_days = 32
             self._recompute()
             self.assertEqual(client.recency_segment, "sleeping")
             self.assertEqual(other.recency_segment, "hot")

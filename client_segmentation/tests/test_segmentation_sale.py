@@ -16,7 +16,7 @@ class TestSegmentationSaleSource(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.segment_revenue_source = "sale"
+        cls.segment_profile.segment_revenue_source = "sale"
         cls.product = cls.env["product.product"].create(
             {"name": "Segment product", "list_price": 100.0, "taxes_id": []}
         )

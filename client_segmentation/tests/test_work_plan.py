@@ -232,7 +232,7 @@ class TestWorkPlan(WorkPlanCase):
             trigger.action_start_for_current_clients()
 
     def test_pressure_settings_per_company(self):
-        self.company.write(
+        self.segment_profile.write(
             {"work_plan_pressure_touches": 2, "work_plan_pressure_days": 7}
         )
         self.client.activity_schedule(
@@ -247,10 +247,10 @@ class TestWorkPlan(WorkPlanCase):
         )
 
     def test_pressure_settings_refused(self):
-        with self._assert_validation("Touches Allowed: 0"):
-            self.company.work_plan_pressure_touches = 0
-        with self._assert_validation("Per Days: -1"):
-            self.company.work_plan_pressure_days = -1
+        with self._assert_validation(r"Touches Allowed: .*from 1 to .*\(got 0\)"):
+            self.segment_profile.work_plan_pressure_touches = 0
+        with self._assert_validation(r"Per Days: .*from 1 to .*\(got -1\)"):
+            self.segment_profile.work_plan_pressure_days = -1
 
     def test_step_in_the_past_is_due_today(self):
         self.plan.template_ids[0].delay_from = "before_plan_date"

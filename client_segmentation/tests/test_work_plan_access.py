@@ -118,17 +118,13 @@ class TestWorkPlanAccess(WorkPlanCase):
             )
 
     def test_sales_manager_sets_the_contact_pressure(self):
-        Settings = self.env["client.segmentation.settings"].with_user(
-            self.sales_manager
-        )
-        Settings.create(
-            {"work_plan_pressure_touches": 2, "work_plan_pressure_days": 14}
-        )
-        self.assertEqual(self.company.work_plan_pressure_touches, 2)
-        self.assertEqual(self.company.work_plan_pressure_days, 14)
-        with self._assert_validation("Touches Allowed: 0"):
-            Settings.create({"work_plan_pressure_touches": 0})
+        profile = self.segment_profile.with_user(self.sales_manager)
+        profile.write({"work_plan_pressure_touches": 2, "work_plan_pressure_days": 14})
+        self.assertEqual(self.segment_profile.work_plan_pressure_touches, 2)
+        self.assertEqual(self.segment_profile.work_plan_pressure_days, 14)
+        with self._assert_validation(r"Touches Allowed: .*\(got 0\)"):
+            profile.write({"work_plan_pressure_touches": 0})
         with self.assertRaises(AccessError):
-            self.env["client.segmentation.settings"].with_user(self.salesman).create(
+            self.segment_profile.with_user(self.salesman).write(
                 {"work_plan_pressure_days": 1}
             )

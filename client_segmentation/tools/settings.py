@@ -1,10 +1,11 @@
 """The segmentation settings of one company, validated as a whole (no Odoo).
 
-A company's settings are one dict keyed by the names of the company fields
-(``segment_abc_a_share`` ...).  :func:`check_settings` checks the values given,
-each against its bounds and against the others it depends on, and raises the
-first problem as a :class:`SettingsError` that names the field.  A partial
-dict checks only the values (and combinations) it holds.
+A company's settings are one dict keyed by the names of the fields of its
+``client.segmentation.profile`` (``segment_abc_a_share`` ...).
+:func:`check_settings` checks the values given, each against its bounds and
+against the others it depends on, and raises the first problem as a
+:class:`SettingsError` that names the field.  A partial dict checks only the
+values (and combinations) it holds.
 
 The bounds keep every value the recompute can meet meaningful: shares are
 finite percentages (no NaN), day and month counts stay within what dates and
@@ -47,8 +48,14 @@ INTEGER_BOUNDS = {
     "segment_funnel_long_months": (0, 240),
     "segment_rhythm_lead_days": (0, 3650),
     "segment_rhythm_tolerance_days": (0, 3650),
+    "work_plan_pressure_touches": (1, 1000),
+    "work_plan_pressure_days": (1, 3650),
 }
 SHARE_FIELDS = ("segment_abc_a_share", "segment_abc_b_share")
+# Every setting checked here: the profile's constraint checks them together.
+# A new threshold is a field of the profile, its bounds here and its place in
+# the profile's form (docs/architecture.md).
+SETTINGS_FIELDS = (*SHARE_FIELDS, *INTEGER_BOUNDS)
 
 
 def _check_share(field, value):

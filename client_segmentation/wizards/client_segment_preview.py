@@ -1,20 +1,42 @@
-from decimal import Decimal
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..classification_sql import classified_sql
 from ..models.res_partner import RECENCY_SELECTION
 from ..tools import segmentation
+
+# The proposed values: fields of the preview named as the profile's.
+PREVIEW_FIELDS = (
+    "segment_abc_a_share",
+    "segment_abc_b_share",
+    "segment_window_months",
+    "segment_recency_hot_days",
+    "segment_recency_warm_days",
+)
+# The clients the Value and Recency boards show (their action's domain and
+# their default "Clients" filter): the preview counts the same clients.
+BOARD_DOMAIN = [
+    "|",
+    ("is_company", "=", True),
+    ("parent_id", "=", False),
+    ("customer_rank", ">", 0),
+]
 
 PREVIEW_VALUES = [("a", "A"), ("b", "B"), ("c", "C"), *RECENCY_SELECTION]
 
 
 class ClientSegmentPreview(models.TransientModel):
-    """What-if of new ABC shares, window and recency days: how many clients
-    would move between classes and segments, against the last recompute,
-    computed in SQL with the rules of ``tools.segmentation`` and nothing
-    written but these preview lines."""
+    """What-if of other ABC shares, window and recency days: how many clients
+    of the boards would move between classes and segments, against the last
+    recompute.
+
+    The proposed values are the preview's own fields (the names of the
+    profile's), filled from the saved profile when it opens: the profile is
+    neither written nor saved by the web client to preview (the dialog is
+    the preview's form, not the profile's). Only Apply writes the profile,
+    as the user, through its access rules and its constraint. Computed in
+    SQL by the rule the engine uses (``classification_sql``)."""
 
     _name = "client.segment.preview"
     _description = "Preview of Segment Settings"
@@ -25,15 +47,25 @@ class ClientSegmentPreview(models.TransientModel):
         readonly=True,
         default=lambda self: self.env.company,
     )
-    abc_a_share = fields.Float(string="Class A Share (%)", required=True)
-    abc_b_share = fields.Float(string="Class B Share (%)", required=True)
-    window_months = fields.Integer(string="ABC Window (months)", required=True)
-    recency_hot_days = fields.Integer(string="Hot Within (days)", required=True)
-    recency_warm_days = fields.Integer(string="Warm Within (days)", required=True)
-    line_ids = fields.One2many(
+    segment_abc_a_share = fields.Float(string="Class A Share (%)", required=True)
+    segment_abc_b_share = fields.Float(string="Class B Share (%)", required=True)
+    segment_window_months = fields.Integer(string="ABC Window (months)", required=True)
+    segment_recency_hot_days = fields.Integer(string="Hot Within (days)", required=True)
+    segment_recency_warm_days = fields.Integer(
+        string="Warm Within (days)", required=True
+    )
+    abc_line_ids = fields.One2many(
         comodel_name="client.segment.preview.line",
         inverse_name="preview_id",
-        string="Current -> Proposed",
+        string="ABC Class: Current -> Proposed",
+        domain=[("dimension", "=", "abc")],
+        readonly=True,
+    )
+    recency_line_ids = fields.One2many(
+        comodel_name="client.segment.preview.line",
+        inverse_name="preview_id",
+        string="Recency: Current -> Proposed",
+        domain=[("dimension", "=", "recency")],
         readonly=True,
     )
     abc_moves = fields.Integer(string="Clients Changing Class", readonly=True)
@@ -41,6 +73,14 @@ class ClientSegmentPreview(models.TransientModel):
     computed_on = fields.Datetime(
         related="company_id.segment_last_run_at", string="Current: Recompute Of"
     )
+
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        for preview in self:
+            preview.display_name = self.env._(
+                "Preview of Segment Settings: %(company)s",
+                company=preview.company_id.name,
+            )
 
     @api.model
     def _check_preview_rights(self):
@@ -51,30 +91,44 @@ class ClientSegmentPreview(models.TransientModel):
                 self.env._("Only sales administrators can preview segment settings.")
             )
 
+    def _profile(self):
+        """The company's profile as the user sees it (its record rule)."""
+        self.ensure_one()
+        self._check_company()
+        profile = self.env["client.segmentation.profile"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not profile:
+            raise AccessError(
+                self.env._(
+                    "You cannot preview or change the settings of %(company)s.",
+                    company=self.company_id.name,
+                )
+            )
+        return profile
+
     @api.model
-    def _action_open(self, settings):
-        """Open a preview of the values on the settings form ``settings``."""
+    def _action_open(self, company):
+        """Open the preview of ``company`` with its saved values, computed."""
         self._check_preview_rights()
+        preview = self.new({"company_id": company.id})
+        profile = preview._profile()
         preview = self.create(
             {
-                "company_id": settings.company_id.id,
-                "abc_a_share": settings.segment_abc_a_share,
-                "abc_b_share": settings.segment_abc_b_share,
-                "window_months": settings.segment_window_months,
-                "recency_hot_days": settings.segment_recency_hot_days,
-                "recency_warm_days": settings.segment_recency_warm_days,
+                "company_id": company.id,
+                **{name: profile[name] for name in PREVIEW_FIELDS},
             }
         )
-        preview.action_preview()
-        return preview._action_reopen()
+        return preview.action_preview()
 
     def _action_reopen(self):
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Preview of Segment Settings"),
+            "name": self.display_name,
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
         }
 
@@ -88,78 +142,64 @@ class ClientSegmentPreview(models.TransientModel):
             )
 
     def _settings_values(self):
-        """The proposed values, keyed by the company's settings fields."""
-        return {
-            "segment_abc_a_share": self.abc_a_share,
-            "segment_abc_b_share": self.abc_b_share,
-            "segment_window_months": self.window_months,
-            "segment_recency_hot_days": self.recency_hot_days,
-            "segment_recency_warm_days": self.recency_warm_days,
-        }
-
-    def _check_values(self):
-        """The company's own validation of settings (the field at fault is
-        named), before anything is computed."""
-        self.company_id._segment_settings_check(self._settings_values())
+        """The proposed values, keyed by the profile's fields."""
+        return {name: self[name] for name in PREVIEW_FIELDS}
 
     def action_preview(self):
+        """Compute the moves of the proposed values (the wizard's lines only
+        are written)."""
         self.ensure_one()
         self._check_preview_rights()
-        self._check_company()
-        self._check_values()
-        matrix = self._matrix()
+        profile = self._profile()
+        profile._check_values(self._settings_values())
+        matrix = self._matrix(profile)
+        Line = self.env["client.segment.preview.line"]
+        Line.search([("preview_id", "=", self.id)]).unlink()
+        Line.create(
+            [
+                {
+                    "preview_id": self.id,
+                    "dimension": dimension,
+                    "current_value": current,
+                    "proposed_value": proposed,
+                    "client_count": count,
+                    "revenue": revenue,
+                }
+                for (dimension, current, proposed), (count, revenue) in sorted(
+                    matrix.items(), key=lambda item: [v or "" for v in item[0]]
+                )
+            ]
+        )
         self.write(
             {
-                "line_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "dimension": dimension,
-                            "current_value": current,
-                            "proposed_value": proposed,
-                            "client_count": count,
-                            "revenue": revenue,
-                        }
-                    )
-                    for (dimension, current, proposed), (count, revenue) in sorted(
-                        matrix.items(), key=lambda item: [v or "" for v in item[0]]
-                    )
-                ],
-                "abc_moves": sum(
+                f"{dim}_moves": sum(
                     count
                     for (dimension, current, proposed), (count, _rev) in matrix.items()
-                    if dimension == "abc" and current != proposed
-                ),
-                "recency_moves": sum(
-                    count
-                    for (dimension, current, proposed), (count, _rev) in matrix.items()
-                    if dimension == "recency" and current != proposed
-                ),
+                    if dimension == dim and current != proposed
+                )
+                for dim in ("abc", "recency")
             }
         )
         return self._action_reopen()
 
     def action_apply(self):
-        """Save the proposed values as the company's settings (its constraints
-        apply); the next recompute uses them."""
+        """Save the proposed values in the company's profile (its access
+        rules and constraint apply); the next recompute uses them."""
         self.ensure_one()
         self._check_preview_rights()
-        self._check_company()
-        # sudo: sales managers own these settings but not the company record
-        # (as in client.segmentation.settings); only the previewed settings
-        # are written, after the rights checks above, and validated.
-        self.company_id.sudo()._segment_settings_write(self._settings_values())
+        self._profile().write(self._settings_values())
         return {"type": "ir.actions.act_window_close"}
 
-    def _matrix(self):
+    def _matrix(self, profile):
         """``{(dimension, current, proposed): (clients, revenue)}`` over the
-        clients of the company's last recompute (``client.segment.state``),
-        for a recompute today with the proposed values. ``current`` and
-        ``proposed`` are ``None`` for no class."""
+        clients of the boards (:data:`BOARD_DOMAIN`), for a recompute today
+        with the proposed values; ``current`` is the class of the last
+        recompute. ``current`` and ``proposed`` are ``None`` for no ABC
+        class, ``'none'`` for never bought."""
         company = self.company_id
         today = fields.Date.context_today(self.with_company(company))
         self.env["client.segment.state"].flush_model()
-        if self.window_months == company.segment_window_months:
+        if self.segment_window_months == profile.segment_window_months:
             # the state holds the window revenues of the last run
             return self._matrix_of(
                 company, today, SQL("s.segment_revenue_window"), SQL()
@@ -167,7 +207,7 @@ class ClientSegmentPreview(models.TransientModel):
         # another window: the window revenue of each client aggregated from
         # the documents in the same query (a hash join on the aggregate; no
         # table written)
-        start = segmentation.window_start(today, self.window_months)
+        start = segmentation.window_start(today, self.segment_window_months)
         in_window = SQL("TRUE") if start is None else SQL("d.day >= %s", start)
         revenues = SQL(
             """SELECT d.partner_id, SUM(d.amount) AS revenue
@@ -188,48 +228,46 @@ class ClientSegmentPreview(models.TransientModel):
     def _matrix_of(self, company, today, revenue, join):
         """The matrix with ``revenue`` (an expression over the state ``s`` and
         what ``join`` adds) as the window revenue of each client, in one
-        query. ABC: the rule of ``tools.segmentation`` (cumulative share of
-        the clients ranked before, exact numeric comparisons) as the engine
-        applies it, ranked by the database: handing a million ranked rows to
-        ``abc_cutoffs`` costs more than the whole query."""
-        a_share, b_share = self.abc_a_share, self.abc_b_share
+        query. The whole company is ranked, as the engine ranks it; the
+        clients counted are those of the boards, with or without a state
+        (a client who never bought has none): the counts are the boards'."""
         hot_since, warm_since = segmentation.recency_cutoffs(
-            today, self.recency_hot_days, self.recency_warm_days
+            today, self.segment_recency_hot_days, self.segment_recency_warm_days
+        )
+        classified = classified_sql(
+            SQL(
+                """SELECT s.partner_id, s.abc_class, s.recency_segment,
+                          s.segment_last_purchase_date, %(revenue)s AS revenue
+                     FROM client_segment_state s %(join)s
+                    WHERE s.company_id = %(company)s""",
+                revenue=revenue,
+                join=join,
+                company=company.id,
+            ),
+            revenue="revenue",
+            last_purchase="segment_last_purchase_date",
+            a_share=self.segment_abc_a_share,
+            b_share=self.segment_abc_b_share,
+            hot_since=hot_since,
+            warm_since=warm_since,
+        )
+        board = (
+            self.env["res.partner"]
+            .with_company(company)
+            ._search(BOARD_DOMAIN)
+            .subselect()
         )
         self.env.cr.execute(
             SQL(
                 """
-                WITH clients AS (
-                    SELECT s.partner_id, s.abc_class, s.recency_segment,
-                           s.segment_last_purchase_date AS last_purchase,
-                           %(revenue)s AS revenue
-                      FROM client_segment_state s %(join)s
-                     WHERE s.company_id = %(company)s
-                ), ranked AS (
-                    SELECT c.*,
-                           SUM(c.revenue) FILTER (WHERE c.revenue > 0)
-                               OVER (ORDER BY c.revenue DESC NULLS LAST,
-                                              c.partner_id
-                                     ROWS BETWEEN UNBOUNDED PRECEDING
-                                              AND 1 PRECEDING) AS before,
-                           SUM(c.revenue) FILTER (WHERE c.revenue > 0)
-                               OVER () AS total
-                      FROM clients c
-                ), proposed AS (
-                    SELECT abc_class,
-                           COALESCE(recency_segment, 'none') AS recency_segment,
-                           COALESCE(revenue, 0) AS revenue,
-                           CASE WHEN COALESCE(revenue, 0) <= 0 THEN NULL
-                                WHEN COALESCE(before, 0) * 100 < %(a)s * total
-                                    THEN 'a'
-                                WHEN COALESCE(before, 0) * 100 < %(ab)s * total
-                                    THEN 'b'
-                                ELSE 'c' END AS new_class,
-                           CASE WHEN last_purchase IS NULL THEN 'none'
-                                WHEN last_purchase >= %(hot)s THEN 'hot'
-                                WHEN last_purchase >= %(warm)s THEN 'warm'
-                                ELSE 'sleeping' END AS new_recency
-                      FROM ranked
+                WITH proposed AS (
+                    SELECT k.abc_class,
+                           COALESCE(k.recency_segment, 'none') AS recency_segment,
+                           COALESCE(k.revenue, 0) AS revenue,
+                           k.rule_abc_class AS new_class,
+                           COALESCE(k.rule_recency, 'none') AS new_recency
+                      FROM (%(board)s) board
+                      LEFT JOIN (%(classified)s) k ON k.partner_id = board.id
                 )
                 SELECT 'abc', abc_class, new_class, COUNT(*), SUM(revenue)
                   FROM proposed GROUP BY abc_class, new_class
@@ -237,13 +275,8 @@ class ClientSegmentPreview(models.TransientModel):
                 SELECT 'recency', recency_segment, new_recency, COUNT(*), SUM(revenue)
                   FROM proposed GROUP BY recency_segment, new_recency
                 """,
-                revenue=revenue,
-                join=join,
-                company=company.id,
-                a=Decimal(str(a_share)),
-                ab=Decimal(str(a_share + b_share)),
-                hot=hot_since,
-                warm=warm_since,
+                board=board,
+                classified=classified,
             )
         )
         return {
@@ -273,11 +306,3 @@ class ClientSegmentPreviewLine(models.TransientModel):
     def _compute_moves(self):
         for line in self:
             line.moves = line.current_value != line.proposed_value
-
-
-class ClientSegmentationSettings(models.TransientModel):
-    _inherit = "client.segmentation.settings"
-
-    def action_preview_segments(self):
-        """What-if of the settings on the form against the last recompute."""
-        return self.env["client.segment.preview"]._action_open(self)

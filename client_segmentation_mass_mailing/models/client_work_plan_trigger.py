@@ -26,7 +26,7 @@ class ClientWorkPlanTrigger(models.Model):
                 """,
                 partners=partner_ids,
                 since=since,
-                window=company.work_plan_pressure_days,
+                window=company._segment_profile().work_plan_pressure_days,
             )
         )
         for partner_id, days in self.env.cr.fetchall():

@@ -111,8 +111,9 @@ class MailingMailing(models.Model):
         touches = self.env["client.work.plan.trigger"]._pressure_touches(
             company, partner_ids, today
         )
-        limit = company.work_plan_pressure_touches
-        window = company.work_plan_pressure_days
+        profile = company._segment_profile()
+        limit = profile.work_plan_pressure_touches
+        window = profile.work_plan_pressure_days
         return {
             partner_id
             for partner_id, days in touches.items()

@@ -30,7 +30,7 @@ class DashboardCase(FunnelCase):
             groups="sales_team.group_sale_salesman",
             company_id=cls.company.id,
         )
-        cls.company.write(
+        cls.company.segment_profile_ids.write(
             {"segment_rhythm_lead_days": 7, "segment_rhythm_tolerance_days": 7}
         )
         cls.big = cls._client("Dash Monthly Big")
