@@ -169,7 +169,8 @@ moved() {
         WHERE u.login = 'admin'")" == "60 30 15 14" ]] &&
         [[ "$(sql "$DB_OLD2" "SELECT count(*) FROM information_schema.columns
             WHERE table_name = 'res_company' AND column_name IN
-            ('segment_abc_a_share', 'work_plan_pressure_days', 'segment_figures_applied_key')")" == 0 ]]
+            ('segment_abc_a_share', 'work_plan_pressure_days', 'segment_figures_applied_key')")" == 0 ]] &&
+        [[ -z "$(sql "$DB_OLD2" "SELECT to_regclass('client_segmentation_settings')")" ]]
 }
 check "settings moved into the profile, old columns dropped" moved
 check "uninstall after the upgrade from 18.0.2.0.0" uninstall "$DB_OLD2" uninstall-old2.log
