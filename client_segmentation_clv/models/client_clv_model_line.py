@@ -20,11 +20,7 @@ class ClientClvModelLine(models.Model):
         readonly=True,
     )
     company_id = fields.Many2one(related="model_id.company_id", store=True)
-    repeat_purchases = fields.Integer(string="Repeat Purchases", readonly=True)
+    repeat_purchases = fields.Integer(readonly=True)
     label = fields.Char(string="Repeat Purchases (label)", readonly=True)
-    actual_clients = fields.Float(
-        string="Actual Clients", readonly=True, aggregator="sum"
-    )
-    expected_clients = fields.Float(
-        string="Expected Clients", readonly=True, aggregator="sum"
-    )
+    actual_clients = fields.Float(readonly=True, aggregator="sum")
+    expected_clients = fields.Float(readonly=True, aggregator="sum")

@@ -53,7 +53,6 @@ class ClientClvScore(models.Model):
         aggregator="avg",
     )
     expected_purchases = fields.Float(
-        string="Expected Purchases",
         digits=(16, 2),
         readonly=True,
         aggregator="sum",

@@ -388,7 +388,7 @@ class TestClvCdnow(ClvCase):
             self.company_b, CALIBRATION_END
         )
         engine = {
-            partner_id: (x, t_x, age, round(m, 2))
+            partner_id: (x, t_x, age, m)
             for partner_id, x, t_x, age, m in zip(
                 data["partner_id"].tolist(),
                 data["x"].tolist(),
@@ -409,9 +409,12 @@ class TestClvCdnow(ClvCase):
                 int(x[i]),
                 int(t_x[i]),
                 int(T[i]),
-                round(float(m[i]), 2) if x[i] else 0.0,
+                float(m[i]) if x[i] else 0.0,
             )
             for i, client in enumerate(clients)
         }
-        self.assertEqual(engine, expected)
+        self.assertEqual(set(engine), set(expected))
+        for client, (x, t_x, age, m) in expected.items():
+            self.assertEqual(engine[client][:3], (x, t_x, age), client)
+            self.assertAlmostEqual(engine[client][3], m, places=6, msg=client)
         self.assertGreater(sum(value[0] for value in expected.values()), 10)
