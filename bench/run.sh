@@ -3,6 +3,9 @@
 #
 #   bash bench/run.sh                      sizes 10000,100000,1000000
 #   bash bench/run.sh 10000,100000         other sizes
+#   BENCH_SUITE=clv bash bench/run.sh 100000,1000000
+#                                          the predicted-value module instead
+#                                          (bench/bench_clv.py)
 #   BENCH_KEEP=1 bash bench/run.sh 1000000 keep the databases (cs_bench_N), e.g.
 #                                          for bench/write_floor.py
 #
@@ -33,5 +36,11 @@ if [[ -n "${BENCH_REINSTALL:-}" || -z "$exists" ]]; then
         --stop-after-init --log-level=warn
 fi
 log "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(psql -d postgres -Atc 'SHOW server_version')"
-"$PY" "$REPO/bench/bench_segments.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
-    ${BENCH_KEEP:+--keep}
+if [[ "${BENCH_SUITE:-segments}" == clv ]]; then
+    # BENCH_SUITE=clv: the predicted-value fit and scores (bench/bench_clv.py)
+    "$PY" "$REPO/bench/bench_clv.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
+        ${BENCH_KEEP:+--keep}
+else
+    "$PY" "$REPO/bench/bench_segments.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
+        ${BENCH_KEEP:+--keep}
+fi

@@ -55,18 +55,32 @@ expect "crm alone" "${ADDON}_crm=installed" "${ADDON}_mass_mailing=uninstalled"
 uninstall "$LOGDIR/glue-uninstall-crm.log" "${ADDON}_crm"
 expect "crm glue uninstalled alone" "${ADDON}_crm=uninstalled" "crm=installed" \
     "${ADDON}=installed"
-glue_odoo "$LOGDIR/glue-install.log" -i "mass_mailing,${ADDON}_crm"
+# The predicted-value module (optional, not auto_install): installed alone, its
+# tests (tag client_segmentation_clv, the CDNOW figures among them), uninstalled
+# alone; then installed again with the others, bringing its glue modules.
+glue_odoo "$LOGDIR/glue-clv.log" -i "${ADDON}_clv"
+expect "clv alone" "${ADDON}_clv=installed" "${ADDON}_clv_spreadsheet_dashboard=installed" \
+    "${ADDON}_clv_mass_mailing=uninstalled"
+odoo_tests "/${ADDON}_clv" "$LOGDIR/glue-clv-tests.log" 0
+cp=$P cf=$F cs=$S
+((RC == 0)) || cf=$((cf + 1))
+uninstall "$LOGDIR/glue-uninstall-clv.log" "${ADDON}_clv"
+expect "clv uninstalled alone" "${ADDON}_clv=uninstalled" \
+    "${ADDON}_clv_spreadsheet_dashboard=uninstalled" "${ADDON}=installed"
+glue_odoo "$LOGDIR/glue-install.log" -i "mass_mailing,${ADDON}_crm,${ADDON}_clv"
 expect "together" "${ADDON}_crm=installed" "${ADDON}_mass_mailing=installed" \
-    "${ADDON}_spreadsheet_dashboard=installed"
+    "${ADDON}_spreadsheet_dashboard=installed" "${ADDON}_clv_mass_mailing=installed" \
+    "${ADDON}_clv_spreadsheet_dashboard=installed"
 # --http-port 0: the system picks a free port, so a concurrent run cannot
 # take it between choice and bind (the dashboard's browser test asks Odoo
 # for the port it bound).
 odoo_tests "${ADDON}_glue" "$LOGDIR/glue.log" 0
 uninstall "$LOGDIR/glue-uninstall.log" \
-    "${ADDON}_crm,${ADDON}_mass_mailing,${ADDON}_spreadsheet_dashboard"
+    "${ADDON}_crm,${ADDON}_mass_mailing,${ADDON}_spreadsheet_dashboard,${ADDON}_clv"
 expect "uninstalled together" "${ADDON}_crm=uninstalled" \
     "${ADDON}_mass_mailing=uninstalled" "${ADDON}_spreadsheet_dashboard=uninstalled" \
-    "${ADDON}=installed"
-tier glue $((P + gp)) $((F + gf)) "$S" $((SECONDS - t)) \
+    "${ADDON}_clv=uninstalled" "${ADDON}_clv_mass_mailing=uninstalled" \
+    "${ADDON}_clv_spreadsheet_dashboard=uninstalled" "${ADDON}=installed"
+tier glue $((P + gp + cp)) $((F + gf + cf)) $((S + cs)) $((SECONDS - t)) \
     "$gp state checks$( ((RC)) && echo "; FAIL odoo rc=$RC")"
 [[ "$TIER_STATUS" == PASS ]]

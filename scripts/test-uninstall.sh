@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Uninstall and upgrade for real, in throw-away databases:   bash scripts/test-uninstall.sh
 #
-#   uninstall  install the addon (no demo), create data of every kind (clients
-#              in stages, key dates, reminder activities, a recompute), uninstall
+#   uninstall  install the addon and client_segmentation_clv (no demo), create
+#              data of every kind (clients in stages, key dates, reminder
+#              activities, a recompute), uninstall
 #              it, check that nothing of it is left, install it again.
 #   upgrade    install 18.0.1.0.0 (the released commit, or OLD_REF), create the
 #              same data and edit a stage, then
@@ -117,7 +118,8 @@ reminders() { [[ "$(sql "$1" "SELECT count(*) FROM mail_activity WHERE summary L
 
 # ------------------------------------------------------------- uninstall
 log "uninstall: $DB (logs: $LOGDIR)"
-check "install" odoo_db "$DB" install.log -i "$ADDON"
+# with the optional predicted-value module: it goes with the addon
+check "install" odoo_db "$DB" install.log -i "$ADDON,${ADDON}_clv"
 check "create data" shell_db "$DB" data.log <<<"$CREATE_DATA"
 check "reminder activities exist" reminders "$DB"
 check "uninstall" uninstall "$DB" uninstall.log

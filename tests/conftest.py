@@ -34,3 +34,22 @@ def load_tool(name):
 @pytest.fixture(scope="session")
 def tool():
     return load_tool
+
+
+CLV_TOOLS = TOOLS.parent.parent / "client_segmentation_clv" / "tools"
+CLV_PACKAGE = "client_segmentation_clv_tools"
+
+
+def load_clv_tool(name):
+    """Import ``client_segmentation_clv/tools/<name>.py`` without Odoo, like
+    :func:`load_tool`."""
+    if CLV_PACKAGE not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            CLV_PACKAGE,
+            CLV_TOOLS / "__init__.py",
+            submodule_search_locations=[str(CLV_TOOLS)],
+        )
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[CLV_PACKAGE] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"{CLV_PACKAGE}.{name}")
