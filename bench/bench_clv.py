@@ -3,7 +3,8 @@ what they add to the nightly run.
 
 For each size N: a copy of the benchmark template (bench/run.sh makes it), N
 commercial partners and 5N posted documents over two years (seed.py, as the
-segment benchmark), client_segmentation_clv installed (it brings
+segment benchmark; half of the clients made to stop buying at a random
+point, :func:`churn`), client_segmentation_clv installed (it brings
 client_segmentation), the segment engine's first run (which fits and scores
 too), then the fit and scores alone, timed in a fresh process:
 
@@ -79,6 +80,33 @@ print("RESULT " + json.dumps(out))
 """
 
 
+def churn(cr, SQL):
+    """seed.py spreads each client's documents evenly over two years (no
+    client ever leaves: BG/NBD then has no dropout to fit and stops at the
+    edge of its range). Half of the clients stop buying at a random point:
+    their documents are compressed into the part of their history before it
+    (same number of documents, 5N)."""
+    cr.execute(SQL("SELECT setseed(0.21)"))
+    cr.execute(
+        SQL(
+            """
+            UPDATE account_move m
+               SET invoice_date = f.first_day
+                       + ((m.invoice_date - f.first_day) * f.keep)::int4,
+                   date = f.first_day + ((m.invoice_date - f.first_day) * f.keep)::int4
+              FROM (SELECT commercial_partner_id, MIN(invoice_date) AS first_day,
+                           CASE WHEN random() < 0.5 THEN random() ELSE 1 END AS keep
+                      FROM account_move
+                     WHERE move_type IN ('out_invoice', 'out_refund')
+                     GROUP BY commercial_partner_id) f
+             WHERE m.commercial_partner_id = f.commercial_partner_id
+               AND f.keep < 1
+            """
+        )
+    )
+    cr.execute(SQL("ANALYZE account_move"))
+
+
 def run_size(args, n):
     import odoo
     from odoo.tools import SQL
@@ -89,6 +117,7 @@ def run_size(args, n):
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         seed(cr, SQL, n, env.ref("base.main_company").id)
+        churn(cr, SQL)
         cr.commit()
     odoo.modules.registry.Registry.delete(db)
     odoo.sql_db.close_db(db)
