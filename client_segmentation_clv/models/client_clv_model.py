@@ -214,7 +214,9 @@ class ClientClvModel(models.Model):
 
     @api.model
     def action_open_current(self):
-        """The menu's entry: the current company's model page."""
+        """The menu's entry: the current company's model page (for users
+        who may read it: salespeople)."""
+        self.browse().check_access("read")
         model = self._for_company(self.env.company)
         return {
             "type": "ir.actions.act_window",

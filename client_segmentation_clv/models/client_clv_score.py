@@ -12,7 +12,7 @@ class ClientClvScore(models.Model):
     """The predicted figures of one client (commercial partner) in one
     company, from the company's last good fit. Written only by
     client.clv.engine, set-based in SQL (only the rows whose values changed);
-    res.partner reads the current company's row (docs/adr-008)."""
+    res.partner reads the current company's row (docs/adr-009)."""
 
     _name = "client.clv.score"
     _description = "Client Predicted Value"

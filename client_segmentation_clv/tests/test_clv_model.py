@@ -14,6 +14,8 @@ class TestClvModelSettings(ClvCase):
         self.assertEqual(model.state, "new")
         self.assertEqual(model.time_unit, "week")
         self.assertEqual(self.Model._for_company(self.company), model)
+        action = self.Model.with_user(self.salesman).action_open_current()
+        self.assertEqual(action["res_id"], model.id)
 
     def test_bad_settings_refused(self):
         model = self.Model._for_company(self.company).with_user(self.sales_manager)
@@ -63,6 +65,8 @@ class TestClvModelSettings(ClvCase):
                 for name in names:
                     with self.assertRaises(AccessError):
                         Partner.check_field_access_rights("read", [name])
+                with self.assertRaises(AccessError):
+                    self.Model.with_user(user).action_open_current()
                 for model in ("client.clv.score", "client.clv.model"):
                     with self.assertRaises(AccessError):
                         self.env[model].with_user(user).search([])
