@@ -21,6 +21,7 @@ too), then the fit and scores alone, timed in a fresh process:
 import argparse
 import json
 import os
+import pathlib
 import subprocess
 import sys
 import time
@@ -29,56 +30,7 @@ from bench_segments import drop_database
 from clv_churn import churn
 from seed import seed
 
-STEP = r"""
-import json, resource, sys, time
-import odoo
-from odoo.tools import config
-config.parse_config(["-c", sys.argv[1], "--log-level=warn"])
-db = sys.argv[2]
-
-def rss_mb(key):
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(key):
-                return int(line.split()[1]) / 1024
-
-registry = odoo.modules.registry.Registry.new(db)
-out = {}
-with registry.cursor() as cr:
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-    company = env.ref("base.main_company")
-    today = odoo.fields.Date.context_today(env["res.partner"])
-    Engine = env["client.clv.engine"]
-    steps = {}
-    for name in ("_read_summary", "_fit", "_score"):
-        original = getattr(type(Engine), name)
-        def timed(self, *args, _original=original, _name=name, **kwargs):
-            started = time.perf_counter()
-            try:
-                return _original(self, *args, **kwargs)
-            finally:
-                steps[_name] = steps.get(_name, 0) + time.perf_counter() - started
-        setattr(type(Engine), name, timed)
-    before = rss_mb("VmRSS:")
-    started = time.perf_counter()
-    model = Engine._run_company(company, today, False)
-    out["clv"] = time.perf_counter() - started
-    out["steps"] = dict(steps)
-    cr.commit()
-    out["state"] = model.state
-    out["message"] = model.status_message or ""
-    out["params"] = [model.bgnbd_r, model.bgnbd_alpha, model.bgnbd_a, model.bgnbd_b]
-    cr.execute("SELECT count(*) FROM client_clv_score WHERE company_id = %s",
-               [company.id])
-    out["scores"] = cr.fetchone()[0]
-    started = time.perf_counter()
-    Engine._run_company(company, today, False)
-    out["rerun"] = time.perf_counter() - started
-    cr.commit()
-    out["peak"] = rss_mb("VmHWM:")
-    out["before"] = before
-print("RESULT " + json.dumps(out))
-"""
+STEP = pathlib.Path(__file__).resolve().parent / "clv_step.py"
 
 
 def run_size(args, n):
@@ -114,7 +66,7 @@ def run_size(args, n):
     )
     nightly = time.perf_counter() - started
     done = subprocess.run(
-        [sys.executable, "-c", STEP, args.config, db],
+        [sys.executable, str(STEP), args.config, db],
         text=True,
         check=True,
         env=env,
