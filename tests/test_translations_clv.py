@@ -5,7 +5,7 @@ import pathlib
 
 import polib
 import pytest
-from test_translations import PLACEHOLDER, needs_no_translation
+from test_translations import PLACEHOLDER, untranslated
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 MODULES = [
@@ -21,14 +21,7 @@ def test_clv_modules_translated(module, lang):
     i18n = REPO / module / "i18n"
     template = polib.pofile(str(i18n / f"{module}.pot"))
     po = polib.pofile(str(i18n / f"{lang}.po"))
-    translated = {e.msgid: e.msgstr for e in po if e.msgstr.strip()}
-    present = {e.msgid for e in po}
-    missing = [
-        e.msgid
-        for e in template
-        if e.msgid not in translated
-        and not (e.msgid in present and needs_no_translation(e.msgid))
-    ]
+    translated, missing = untranslated(template, po)
     assert not missing, f"{module} {lang}: untranslated {missing[:5]}"
     wrong = [
         msgid
