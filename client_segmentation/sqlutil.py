@@ -4,12 +4,12 @@
   argument between the steps of a run (no table name both sides "know");
 - :func:`jsonb_set_key` / :func:`jsonb_clear_key`: set or remove one
   company's key of a ``company_dependent`` column (never the whole column);
-- :func:`batched` and :func:`id_ranges`: bound each statement of a run.
+- :func:`id_ranges`: bound each statement of a run;
+- :func:`in_order`: a selection's groups in the selection's order.
 
 Every statement goes through :class:`odoo.tools.SQL` with parameters.
 """
 
-import itertools
 import uuid
 
 from odoo.tools import SQL
@@ -44,12 +44,6 @@ class TempTable:
         self.cr.execute(SQL("SELECT count(*) FROM %s", self.sql))
         return self.cr.fetchone()[0]
 
-    def ids(self, column=None):
-        """Distinct values of ``column`` (the key by default), sorted."""
-        column = SQL.identifier(column or self.key)
-        self.cr.execute(SQL("SELECT DISTINCT %s FROM %s ORDER BY 1", column, self.sql))
-        return [row[0] for row in self.cr.fetchall()]
-
     def drop(self):
         self.cr.execute(SQL("DROP TABLE IF EXISTS %s", self.sql))
 
@@ -82,13 +76,6 @@ def jsonb_clear_key(column, key):
 def jsonb_differs(column, key, value):
     """Whether the company ``key`` of ``column`` differs from ``value``."""
     return SQL("(%s -> %s) IS DISTINCT FROM to_jsonb(%s)", column, key, value)
-
-
-def batched(ids, size):
-    """Consecutive lists of at most ``size`` ids."""
-    iterator = iter(ids)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def id_ranges(cr, table, column, size):

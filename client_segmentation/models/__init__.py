@@ -1,7 +1,10 @@
 from . import client_company_shared_mixin
 from . import res_company
 from . import client_segmentation_profile
-from . import res_partner
+from . import res_partner_segment
+from . import res_partner_card
+from . import res_partner_funnel
+from . import res_partner_board
 from . import client_segment_state
 from . import client_segment_engine
 from . import client_funnel_engine
@@ -22,3 +25,4 @@ from . import mail_activity_plan_template
 from . import mail_activity_plan
 from . import client_segment_engine_work_plan
 from . import ir_actions_act_window
+from . import res_partner_merge

@@ -36,19 +36,32 @@ class ClientFunnelEngine(models.AbstractModel):
         return bool(Stage.search_count([("write_date", ">=", last_run)], limit=1))
 
     @api.model
-    def _stage_sql(self, company, figures, partner, assign=True):
-        """SQL pieces that decide the stage and temperature of the client
-        ``partner`` (an alias of res_partner) from its segment ``figures``
-        (an alias with the segment columns). ``assign=False`` keeps the
-        stage and only refreshes the temperature (after a manual change).
+    def _stage_sql(self, company, aliases, assign=True):
+        """SQL pieces that decide the stage and temperature of a client of
+        ``company``. Every table the pieces read is named by the caller in
+        ``aliases`` (a dict of :class:`SQL` identifiers):
 
-        Returns a dict: ``joins`` (lateral joins to add after ``partner``),
-        ``columns`` (select list: current_stage, new_stage, current_reason,
-        current_refusal_date, clear_reason, new_temperature,
-        old_temperature), ``set`` (assignments of an ``UPDATE res_partner p``
-        over a source ``v`` holding those columns and ``is_client``) and
-        ``differs`` (whether ``v`` changes ``p``).
+        - ``partner``: the client's res_partner row, in the select;
+        - ``figures``: a row with its segment columns (recency_segment,
+          segment_purchase_count, segment_first/last_purchase_date);
+        - ``target``: the res_partner row of the ``UPDATE`` that writes;
+        - ``source``: the ``UPDATE``'s source row, holding ``columns`` and
+          ``is_client``.
+
+        ``assign=False`` keeps the stage and only refreshes the temperature
+        (after a manual change).
+
+        Returns a dict: ``joins`` (lateral joins to add after ``partner``;
+        they add the aliases fc, fcs, fr, fn and fns), ``columns`` (select
+        list: current_stage, new_stage, current_reason, current_refusal_date,
+        clear_reason, new_temperature, old_temperature), ``set`` (assignments
+        of the ``UPDATE`` of ``target`` from ``source``) and ``differs``
+        (whether ``source`` changes ``target``).
         """
+        partner = aliases["partner"]
+        figures = aliases["figures"]
+        updated = aliases["target"]
+        source = aliases["source"]
         key = str(company.id)
         profile = company._segment_profile()
         # sudo: reads the fallback (ir.default) of any company the run is
@@ -182,28 +195,42 @@ class ClientFunnelEngine(models.AbstractModel):
             old_temperature=stored("temperature", "varchar"),
             temperature_fallback=temperature_fallback,
         )
-        stage_value = SQL("NULLIF(v.new_stage, %s)", fallback_id)
-        temperature_value = SQL("NULLIF(v.new_temperature, %s)", temperature_fallback)
+        stage_value = SQL("NULLIF(%s.new_stage, %s)", source, fallback_id)
+        temperature_value = SQL(
+            "NULLIF(%s.new_temperature, %s)", source, temperature_fallback
+        )
+
+        def column(name):
+            return SQL("%s.%s", updated, SQL.identifier(name))
+
         assignments = SQL(
-            """funnel_stage_id = CASE WHEN v.is_client THEN %(stage)s
-                                      ELSE p.funnel_stage_id END,
-               temperature = CASE WHEN v.is_client THEN %(temperature)s
-                                  ELSE p.temperature END,
-               refusal_reason_id = CASE WHEN v.is_client AND v.clear_reason
+            """funnel_stage_id = CASE WHEN %(v)s.is_client THEN %(stage)s
+                                      ELSE %(old_stage)s END,
+               temperature = CASE WHEN %(v)s.is_client THEN %(temperature)s
+                                  ELSE %(old_temperature)s END,
+               refusal_reason_id = CASE WHEN %(v)s.is_client AND %(v)s.clear_reason
                                         THEN %(clear_reason)s
-                                        ELSE p.refusal_reason_id END,
-               refusal_date = CASE WHEN v.is_client AND v.clear_reason
-                                   THEN %(clear_date)s ELSE p.refusal_date END""",
-            stage=jsonb_set_key(SQL("p.funnel_stage_id"), key, stage_value),
-            temperature=jsonb_set_key(SQL("p.temperature"), key, temperature_value),
-            clear_reason=jsonb_clear_key(SQL("p.refusal_reason_id"), key),
-            clear_date=jsonb_clear_key(SQL("p.refusal_date"), key),
+                                        ELSE %(old_reason)s END,
+               refusal_date = CASE WHEN %(v)s.is_client AND %(v)s.clear_reason
+                                   THEN %(clear_date)s ELSE %(old_date)s END""",
+            v=source,
+            stage=jsonb_set_key(column("funnel_stage_id"), key, stage_value),
+            old_stage=column("funnel_stage_id"),
+            temperature=jsonb_set_key(column("temperature"), key, temperature_value),
+            old_temperature=column("temperature"),
+            clear_reason=jsonb_clear_key(column("refusal_reason_id"), key),
+            old_reason=column("refusal_reason_id"),
+            clear_date=jsonb_clear_key(column("refusal_date"), key),
+            old_date=column("refusal_date"),
         )
         differs = SQL(
-            """(v.new_stage IS DISTINCT FROM v.current_stage
-                OR v.new_temperature IS DISTINCT FROM v.old_temperature
-                OR (v.clear_reason AND (p.refusal_reason_id ? %(key)s
-                                        OR p.refusal_date ? %(key)s)))""",
+            """(%(v)s.new_stage IS DISTINCT FROM %(v)s.current_stage
+                OR %(v)s.new_temperature IS DISTINCT FROM %(v)s.old_temperature
+                OR (%(v)s.clear_reason AND (%(reason)s ? %(key)s
+                                            OR %(date)s ? %(key)s)))""",
+            v=source,
+            reason=column("refusal_reason_id"),
+            date=column("refusal_date"),
             key=key,
         )
         return {
@@ -219,7 +246,16 @@ class ClientFunnelEngine(models.AbstractModel):
         if not partners:
             return
         self.env.flush_all()
-        pieces = self._stage_sql(company, SQL("fig"), SQL("p2"), assign=False)
+        pieces = self._stage_sql(
+            company,
+            {
+                "partner": SQL("p2"),
+                "figures": SQL("fig"),
+                "target": SQL("p"),
+                "source": SQL("v"),
+            },
+            assign=False,
+        )
         key = str(company.id)
         figures = SQL(
             """CROSS JOIN LATERAL (

@@ -152,7 +152,9 @@ class ClientSegmentEngine(models.AbstractModel):
 
     @api.model
     def _after_changes(self, company, changes, today, first_run):
-        """Consumers of a run's changes (history, work plans). No-op here.
+        """Hand a run's changes to their consumers: the segment history here;
+        the work plans (client_segment_engine_work_plan.py) and the predicted
+        value module extend it.
 
         ``changes`` is a :class:`~..sqlutil.TempTable` with rows
         ``(partner_id, dimension, old_value, new_value)``; dimension in
@@ -746,7 +748,15 @@ class ClientSegmentEngine(models.AbstractModel):
         cr = self.env.cr
         key = str(company.id)
         Funnel = self.env["client.funnel.engine"]
-        funnel = Funnel._stage_sql(company, SQL("w"), SQL("p2"))
+        funnel = Funnel._stage_sql(
+            company,
+            {
+                "partner": SQL("p2"),
+                "figures": SQL("w"),
+                "target": SQL("p"),
+                "source": SQL("v"),
+            },
+        )
 
         def in_range(column):
             return SQL("%s >= %s AND %s < %s", column, low, column, high)

@@ -392,6 +392,11 @@ class ClientSegmentationProfile(models.Model):
             cr.execute(
                 SQL(
                     """
+                    -- 18.0.2.0.0 recorded what the last run applied as
+                    -- text keys: "<window months>/<revenue source>/rhythm"
+                    -- (the "/rhythm" suffix from the release that added the
+                    -- buying rhythm to the figures) and "<platinum
+                    -- purchases>/<long purchases>/<long months>"
                     UPDATE client_segmentation_profile p
                        SET figures_applied_version = CASE
                                WHEN c.segment_figures_applied_key

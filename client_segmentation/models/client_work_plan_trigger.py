@@ -9,7 +9,7 @@ from odoo.tools.translate import LazyTranslate
 from .. import validation
 from ..sqlutil import TempTable
 from ..tools import pressure
-from .res_partner import RECENCY_SELECTION
+from .res_partner_segment import RECENCY_SELECTION
 
 _logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from odoo import models
 
-from ..models.res_partner import MERGE_CONTEXT_KEY
+from ..models.res_partner_merge import MERGE_CONTEXT_KEY
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):

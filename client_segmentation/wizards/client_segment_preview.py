@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..classification_sql import classified_sql
-from ..models.res_partner import RECENCY_SELECTION
+from ..models.res_partner_segment import RECENCY_SELECTION
 from ..tools import segmentation
 
 # The proposed values: fields of the preview named as the profile's.

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from odoo.addons.client_segmentation.models.res_partner import RECENCY_SELECTION
+from odoo.addons.client_segmentation.models.res_partner_segment import RECENCY_SELECTION
 from odoo.addons.client_segmentation.tools import pressure
 
 
