@@ -1,4 +1,4 @@
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 # The addon's activity types leave with it; their activities (key date
 # reminders, work plan steps) would block the uninstall (restrict) or stay
@@ -13,6 +13,12 @@ WORK_PLAN_ACTIVITY_TYPES = (
     "client_segmentation.mail_activity_type_work_plan_call",
     "client_segmentation.mail_activity_type_work_plan_care",
     "client_segmentation.mail_activity_type_work_plan_offer",
+)
+# Core's plain-text columns the addon makes translatable (the shipped work
+# plans read in each user's language): back to plain text, in English.
+TRANSLATED_CORE_COLUMNS = (
+    ("mail_activity_plan", "name"),
+    ("mail_activity_plan_template", "summary"),
 )
 # Indexes that client.segment.state.init() adds to core tables for the
 # incremental recompute; the tables outlive the module.
@@ -45,3 +51,8 @@ def uninstall_hook(env):
     # Leave core tables as they were before the module.
     for name in CORE_TABLE_INDEXES:
         env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+    for table, column in TRANSLATED_CORE_COLUMNS:
+        if sql.table_columns(env.cr, table).get(column, {}).get("udt_name") == "jsonb":
+            # flush first: pending writes of the ORM still expect jsonb
+            env.flush_all()
+            sql.convert_column_translatable(env.cr, table, column, "varchar")

@@ -14,6 +14,9 @@
 #              tours and sales-source tests excluded (they run below)
 #   tours      scripts/test-tagged.sh tours: tests tagged client_segmentation_tour,
 #              Odoo's runner, headless Chromium
+#   i18n       scripts/test-tagged.sh i18n: the addon installed into a new
+#              database with ru, uk, zh_CN loaded, then the tests tagged
+#              client_segmentation_i18n (every shipped record in each language)
 #   sale       scripts/test-tagged.sh sale: `sale` installed, then the tests
 #              tagged client_segmentation_sale
 #   glue       scripts/test-glue.sh: the glue modules (client_segmentation_crm,
@@ -137,6 +140,10 @@ fi
 section "tours: odoo --test-tags $TOUR_TAG in headless Chromium (log: $LOGDIR/tours.log)"
 needs_install tours test-tagged.sh tours
 
+# ---------------------------------------------------------------- i18n
+section "i18n: a database created with ru, uk, zh_CN, the shipped records (log: $LOGDIR/i18n.log)"
+needs_install i18n test-tagged.sh i18n
+
 # ---------------------------------------------------------------- sale
 # The addon does not depend on `sale`: the same database gets it now, then
 # Odoo's runner runs only the tests tagged for the sales-order source.
@@ -151,6 +158,7 @@ needs_install glue test-glue.sh
 section "checklog: WARNING/ERROR/CRITICAL records in the Odoo logs"
 t=$SECONDS
 if checklog "$LOGDIR"/install.log "$LOGDIR"/pytest-odoo.log "$LOGDIR"/tours.log \
+    "$LOGDIR"/i18n-install.log "$LOGDIR"/i18n.log \
     "$LOGDIR"/sale-install.log "$LOGDIR"/sale.log "$LOGDIR"/glue*.log; then
     echo "no WARNING/ERROR/CRITICAL record"
     tier checklog 1 0 0 $((SECONDS - t))

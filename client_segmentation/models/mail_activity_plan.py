@@ -1,58 +1,56 @@
-from odoo import api, models
-from odoo.tools.translate import LazyTranslate
-
-_lt = LazyTranslate(__name__)
+from odoo import api, fields, models
 
 # The work plans of the recency groups (DOMAIN 2.4), shipped as editable
-# defaults. Odoo's plan names and step summaries are not translatable fields,
-# so the texts live here, translated by the module's .po files, and the plans
-# are written once, at install, in the administrator's language.
+# defaults, created at install with an xmlid for each plan and each step
+# (``<plan>_step_<n>``), so that the module's .po files translate their names
+# and summaries (made translatable below) for every language, loaded at
+# install or later (the .pot has them as the records' terms).
 DEFAULT_WORK_PLANS = [
     (
         "mail_activity_plan_hot",
-        _lt("Bought recently: after the purchase"),
+        "Bought recently: after the purchase",
         [
             (
                 "mail_activity_type_work_plan_call",
                 1,
                 "days",
-                _lt("Call or write: thank for the purchase, ask how it goes"),
+                "Call or write: thank for the purchase, ask how it goes",
             ),
             (
                 "mail_activity_type_work_plan_care",
                 1,
                 "weeks",
-                _lt("Useful message: care and usage tips, no selling"),
+                "Useful message: care and usage tips, no selling",
             ),
             (
                 "mail_activity_type_work_plan_care",
                 2,
                 "weeks",
-                _lt("Useful message: care and usage tips, no selling"),
+                "Useful message: care and usage tips, no selling",
             ),
             (
                 "mail_activity_type_work_plan_care",
                 3,
                 "weeks",
-                _lt("Useful message: care and usage tips, no selling"),
+                "Useful message: care and usage tips, no selling",
             ),
             (
                 "mail_activity_type_work_plan_care",
                 4,
                 "weeks",
-                _lt("Useful message: care and usage tips, no selling"),
+                "Useful message: care and usage tips, no selling",
             ),
         ],
     ),
     (
         "mail_activity_plan_warm",
-        _lt("Cooling down: time to buy again"),
+        "Cooling down: time to buy again",
         [
             (
                 "mail_activity_type_work_plan_call",
                 0,
                 "days",
-                _lt(
+                (
                     "Call: time to buy again, invite to something interesting "
                     "(clients only)"
                 ),
@@ -61,25 +59,25 @@ DEFAULT_WORK_PLANS = [
                 "mail_activity_type_work_plan_offer",
                 10,
                 "days",
-                _lt("No reaction: special offer (a gift or a contest, not a discount)"),
+                "No reaction: special offer (a gift or a contest, not a discount)",
             ),
         ],
     ),
     (
         "mail_activity_plan_sleeping",
-        _lt("Sleeping buyer: win back"),
+        "Sleeping buyer: win back",
         [
             (
                 "mail_activity_type_work_plan_call",
                 0,
                 "days",
-                _lt("Call at once: find out, friendly, why they stopped buying"),
+                "Call at once: find out, friendly, why they stopped buying",
             ),
             (
                 "mail_activity_type_work_plan_offer",
                 1,
                 "weeks",
-                _lt("Come back offer: a discount or a gift"),
+                "Come back offer: a discount or a gift",
             ),
         ],
     ),
@@ -89,19 +87,25 @@ DEFAULT_WORK_PLANS = [
 class MailActivityPlan(models.Model):
     _inherit = "mail.activity.plan"
 
+    # Core keeps plan names as plain text: a salesperson reading Russian would
+    # see the shipped plans in the language of whoever installed the addon.
+    # Translatable here (core converts the column to its translated form, and
+    # hooks.uninstall_hook converts it back, keeping the English text).
+    name = fields.Char(translate=True)
+
     @api.model
     def _create_default_work_plans(self):
-        """Create the shipped work plans (noupdate, editable), in the
-        administrator's language; the ones that exist are left alone."""
-        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
-        env = self.with_context(lang=admin.lang if admin else None).env
+        """Create the shipped work plans (noupdate, editable), in English with
+        their xmlids: the module's translations follow for every installed
+        language. The ones that exist are left alone."""
+        english = self.with_context(lang="en_US")
         Data = self.env["ir.model.data"]
         for xmlid, name, steps in DEFAULT_WORK_PLANS:
             if self.env.ref(f"client_segmentation.{xmlid}", raise_if_not_found=False):
                 continue
-            plan = self.create(
+            plan = english.create(
                 {
-                    "name": env._(name),
+                    "name": name,
                     "res_model": "res.partner",
                     "company_id": False,
                     "template_ids": [
@@ -113,7 +117,7 @@ class MailActivityPlan(models.Model):
                                 "activity_type_id": self.env.ref(
                                     f"client_segmentation.{activity_type}"
                                 ).id,
-                                "summary": env._(summary),
+                                "summary": summary,
                                 "delay_count": delay,
                                 "delay_unit": unit,
                                 "delay_from": "after_plan_date",
@@ -132,5 +136,15 @@ class MailActivityPlan(models.Model):
                         "record": plan,
                         "noupdate": True,
                     }
+                ]
+                + [
+                    {
+                        "xml_id": f"client_segmentation.{xmlid}_step_{index}",
+                        "record": step,
+                        "noupdate": True,
+                    }
+                    for index, step in enumerate(
+                        plan.template_ids.sorted("sequence"), start=1
+                    )
                 ]
             )

@@ -1,9 +1,13 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
 class MailActivityPlanTemplate(models.Model):
     _inherit = "mail.activity.plan.template"
+
+    # Translatable, as the plan's name (see mail_activity_plan.py): the steps
+    # of the shipped plans read in each user's language.
+    summary = fields.Char(translate=True)
 
     @api.model_create_multi
     def create(self, vals_list):

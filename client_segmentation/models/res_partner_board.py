@@ -13,6 +13,8 @@ FOLDED_EMPTY_GROUPS = {"abc_class": False, "recency_segment": "none"}
 
 
 class ResPartner(models.Model):
+    # One class per concept of the partner, in its own file (docs/architecture.md):
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "res.partner"
 
     @api.model

@@ -13,6 +13,8 @@ CARD_NOTE_FIELDS = ("client_needs", "gift_preferences", "relationship_notes")
 
 
 class ResPartner(models.Model):
+    # One class per concept of the partner, in its own file (docs/architecture.md):
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "res.partner"
 
     preferred_channel_id = fields.Many2one(

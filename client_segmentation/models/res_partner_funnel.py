@@ -32,6 +32,8 @@ COMPANY_SHARED_DOMAIN = (
 
 
 class ResPartner(models.Model):
+    # One class per concept of the partner, in its own file (docs/architecture.md):
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "res.partner"
 
     funnel_stage_id = fields.Many2one(

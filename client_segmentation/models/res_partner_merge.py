@@ -14,6 +14,8 @@ MERGE_CONTEXT_KEY = "client_segmentation_merge"
 
 
 class ResPartner(models.Model):
+    # One class per concept of the partner, in its own file (docs/architecture.md):
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "res.partner"
 
     def write(self, vals):

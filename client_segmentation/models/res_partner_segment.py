@@ -24,6 +24,8 @@ RECENCY_SELECTION = [
 
 
 class ResPartner(models.Model):
+    # One class per concept of the partner, in its own file (docs/architecture.md):
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "res.partner"
 
     abc_class = fields.Selection(

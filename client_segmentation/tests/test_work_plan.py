@@ -403,7 +403,10 @@ class TestWorkPlan(WorkPlanCase):
 
 @tagged("post_install", "-at_install")
 class TestDefaultWorkPlans(WorkPlanCase):
-    def test_default_plans_in_the_administrators_language(self):
+    def test_default_plans_read_in_each_language(self):
+        """The shipped plans and their steps are created in English with an
+        xmlid each, and read in every language the module's .po files
+        translate, whoever installed the addon."""
         self.env["res.lang"]._activate_lang("ru_RU")
         self.env.ref("base.user_admin").lang = "ru_RU"
         Trigger = self.Trigger.sudo().with_context(active_test=False)
@@ -417,10 +420,24 @@ class TestDefaultWorkPlans(WorkPlanCase):
         Trigger.search([("plan_id", "in", plans.ids)]).unlink()
         plans.unlink()
         Plan._create_default_work_plans()
+        self.env["ir.module.module"].search(
+            [("name", "=", "client_segmentation")]
+        )._update_translations(["ru_RU"], overwrite=True)
         sleeping = self.env.ref("client_segmentation.mail_activity_plan_sleeping")
-        self.assertEqual(sleeping.name, "Спящий покупатель: вернуть")
-        self.assertEqual(len(sleeping.template_ids), 2)
-        self.assertIn("почему", sleeping.template_ids[0].summary)
+        self.assertEqual(
+            sleeping.with_context(lang="en_US").name, "Sleeping buyer: win back"
+        )
+        self.assertEqual(
+            sleeping.with_context(lang="ru_RU").name, "Спящий покупатель: вернуть"
+        )
+        steps = sleeping.template_ids.sorted("sequence")
+        self.assertEqual(len(steps), 2)
+        self.assertEqual(
+            self.env.ref("client_segmentation.mail_activity_plan_sleeping_step_1"),
+            steps[0],
+        )
+        self.assertIn("почему", steps[0].with_context(lang="ru_RU").summary)
+        self.assertIn("why", steps[0].with_context(lang="en_US").summary)
         # an existing plan is left alone (edited by a manager, say)
         sleeping.name = "Our own win-back"
         Plan._create_default_work_plans()
