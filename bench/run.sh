@@ -6,6 +6,9 @@
 #   BENCH_SUITE=clv bash bench/run.sh 100000,1000000
 #                                          the predicted-value module instead
 #                                          (bench/bench_clv.py)
+#   BENCH_SUITE=boards bash bench/run.sh 100000
+#                                          the boards and call lists as the web
+#                                          client opens them (bench/bench_boards.py)
 #   BENCH_KEEP=1 bash bench/run.sh 1000000 keep the databases (cs_bench_N), e.g.
 #                                          for bench/write_floor.py
 #
@@ -36,7 +39,11 @@ if [[ -n "${BENCH_REINSTALL:-}" || -z "$exists" ]]; then
         --stop-after-init --log-level=warn
 fi
 log "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(psql -d postgres -Atc 'SHOW server_version')"
-if [[ "${BENCH_SUITE:-segments}" == clv ]]; then
+if [[ "${BENCH_SUITE:-segments}" == boards ]]; then
+    # BENCH_SUITE=boards: the screens as the web client opens them (bench/bench_boards.py)
+    "$PY" "$REPO/bench/bench_boards.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
+        ${BENCH_KEEP:+--keep}
+elif [[ "${BENCH_SUITE:-segments}" == clv ]]; then
     # BENCH_SUITE=clv: the predicted-value fit and scores (bench/bench_clv.py)
     "$PY" "$REPO/bench/bench_clv.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
         ${BENCH_KEEP:+--keep}

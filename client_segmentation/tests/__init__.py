@@ -31,3 +31,4 @@ from . import test_classification_sql
 from . import test_profile_migration
 from . import test_preview_tour
 from . import test_i18n_records
+from . import test_board_queries
