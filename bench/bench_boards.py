@@ -69,7 +69,7 @@ def prepare(args, n):
                 "groups_id": [(4, env.ref("sales_team.group_sale_salesman").id)],
             }
         )
-        # the salesperson's book: every (n // own)-th client, all segments
+        # the salesperson's book: the first --own clients (of every segment)
         env.cr.execute(
             SQL(
                 """UPDATE res_partner SET user_id = %s
@@ -134,6 +134,8 @@ def main():
                 f"| {s_first:.2f} | {s_warm:.2f} | {s_queries} |",
                 flush=True,
             )
+        odoo.modules.registry.Registry.delete(db)
+        odoo.sql_db.close_db(db)
         if not args.keep:
             drop_database(db)
 

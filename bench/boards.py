@@ -53,7 +53,9 @@ def _screen(env, xmlid):
         name = node.get("name")
         if name and context.get(f"search_default_{name}") and node.get("domain"):
             domain = ["&", *domain, *safe_eval(node.get("domain"), values)]
-    kanban = "kanban" in action["view_mode"] and views.get("kanban", {}).get("arch")
+    # the web client opens the action's first view
+    first = action["views"][0][1] if action.get("views") else action["view_mode"]
+    kanban = first.startswith("kanban") and views["kanban"]["arch"]
     return Model, domain, kanban, views["list"]["arch"]
 
 
