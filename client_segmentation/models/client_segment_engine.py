@@ -447,11 +447,11 @@ class ClientSegmentEngine(models.AbstractModel):
             # (uninstalling a bridge module resets its profiles to invoices)
             raise UserError(
                 self.env._(
-                    "%(company)s: the revenue source %(source)s needs a module "
+                    "%(company)s: the revenue source %(choice)s needs a module "
                     "that is not installed. Choose another source in the client "
                     "segmentation settings.",
                     company=company.name,
-                    source=source,
+                    choice=source,
                 )
             )
         return documents
