@@ -1,6 +1,6 @@
 import psycopg2
 
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 

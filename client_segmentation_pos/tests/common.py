@@ -87,7 +87,9 @@ class PosSegmentationCase(SegmentationCase):
         payment = (
             shop["env"]["pos.make.payment"]
             .with_context(**context)
-            .create({"amount": order.amount_total, "payment_method_id": shop["cash"].id})
+            .create(
+                {"amount": order.amount_total, "payment_method_id": shop["cash"].id}
+            )
         )
         payment.with_context(**context).check()
         self.assertEqual(order.state, "paid")
