@@ -24,23 +24,51 @@ class PosSegmentationCase(SegmentationCase):
         cls.shop = cls._shop(cls.company_data)
 
     @classmethod
-    def _shop(cls, company_data):
+    def _shop(cls, company_data, currency=None):
         """An open session of a new Point of Sale of the company, and its
-        cash payment method."""
+        cash payment method; ``currency``: a shop that sells in it (its
+        journals and pricelist in that currency)."""
         company = company_data["company"]
         Env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        cash_journal = company_data["default_journal_cash"]
+        values = {}
+        if currency:
+            Journal = Env["account.journal"]
+            cash_journal, sales_journal = (
+                Journal.create(
+                    {
+                        "name": f"Shop {kind} {currency.name}",
+                        "type": kind,
+                        "code": f"S{kind[:2].upper()}{currency.name[:2]}",
+                        "company_id": company.id,
+                        "currency_id": currency.id,
+                    }
+                )
+                for kind in ("cash", "sale")
+            )
+            pricelist = Env["product.pricelist"].create(
+                {"name": f"Shop {currency.name}", "currency_id": currency.id}
+            )
+            values = {
+                "journal_id": sales_journal.id,
+                "invoice_journal_id": sales_journal.id,
+                "use_pricelist": True,
+                "available_pricelist_ids": pricelist.ids,
+                "pricelist_id": pricelist.id,
+            }
         cash = Env["pos.payment.method"].create(
             {
                 "name": "Cash",
-                "journal_id": company_data["default_journal_cash"].id,
+                "journal_id": cash_journal.id,
                 "company_id": company.id,
             }
         )
         config = Env["pos.config"].create(
             {
-                "name": f"Shop {company.name}",
+                "name": f"Shop {company.name} {currency.name if currency else ''}",
                 "company_id": company.id,
                 "payment_method_ids": [Command.set(cash.ids)],
+                **values,
             }
         )
         config.open_ui()

@@ -60,6 +60,19 @@ class TestSegmentationPosSource(PosSegmentationCase):
         # nothing changed: a rerun writes nothing
         self.assertEqual(self._recompute()["written"], 0)
 
+    def test_amounts_in_the_company_currency(self):
+        """An order in another currency counts at the order's rate, as the
+        invoices' signed amounts and the sales orders do."""
+        self._use("pos")
+        euro = self.setup_other_currency("EUR", rates=[("2016-01-01", 2.0)])
+        euro_shop = self._shop(self.company_data, currency=euro)
+        client = self._client("Euro Client")
+        order = self._pos_order(client, day(2026, 6, 1), 300, shop=euro_shop)
+        self.assertEqual(order.currency_id, euro)
+        self._recompute()
+        # 300 EUR at 2 EUR per company unit
+        self.assertAlmostEqual(client.segment_revenue_window, 150.0, places=2)
+
     def test_refund_orders_count_like_credit_notes(self):
         self._use("pos")
         partial, full = self._client("Partial"), self._client("Full")
