@@ -3,25 +3,22 @@
 # scripts/test.sh that pytest-odoo does not run (see test.sh on why).
 #   bash scripts/test-tagged.sh tours   tests tagged client_segmentation_tour,
 #                                       browser tours in headless Chromium
-#   bash scripts/test-tagged.sh sale    `sale` installed into the database (the
-#                                       addon does not depend on it), then the
-#                                       tests tagged client_segmentation_sale
 #   bash scripts/test-tagged.sh i18n    a database of its own created with
 #                                       Russian, Ukrainian and Chinese loaded
 #                                       (--load-language) as the addon is
 #                                       installed, then the tests tagged
 #                                       client_segmentation_i18n (the shipped
 #                                       records read in each language)
+# (The revenue sources' bridge modules have their tier: scripts/test-bridges.sh.)
 # Runs in test.sh's database; alone, in a throw-away one with the addon
-# installed (lib.sh test_database). Logs: tours.log, sale-install.log, sale.log,
-# i18n.log.
+# installed (lib.sh test_database). Logs: tours.log, i18n-install.log, i18n.log.
 # Records the tier line (lib.sh tier), exits 1 when the tier failed.
 # Environment: PGPORT, KEEP_DB=1 (alone: keep the database).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
-TIER="${1:?usage: bash scripts/test-tagged.sh tours|sale}"
-[[ "$TIER" =~ ^(tours|sale|i18n)$ ]] || die "unknown tier $TIER: tours, sale or i18n"
+TIER="${1:?usage: bash scripts/test-tagged.sh tours|i18n}"
+[[ "$TIER" =~ ^(tours|i18n)$ ]] || die "unknown tier $TIER: tours or i18n"
 ADDON=client_segmentation
 test_database "$TIER"
 t=$SECONDS rc=0
@@ -34,7 +31,7 @@ odoo_tagged() {
 
 if [[ "$TIER" == tours ]]; then
     odoo_tagged tours "${ADDON}_tour" "$LOGDIR/tours.log"
-elif [[ "$TIER" == i18n ]]; then
+else
     # the languages come with the install: no language wizard afterwards
     BASE_DB=$DB DB="${DB}_i18n"
     dropdb --if-exists --force "$DB" 2>/dev/null
@@ -48,15 +45,6 @@ elif [[ "$TIER" == i18n ]]; then
     else
         tail -n 40 "$LOGDIR/i18n-install.log"
         tier i18n 0 1 0 $((SECONDS - t)) "FAIL installing with languages: rc=$rc"
-    fi
-else
-    odoo_cmd -c "$ODOORC" -d "$DB" -i sale --stop-after-init \
-        --log-level=info >"$LOGDIR/sale-install.log" 2>&1 || rc=$?
-    if ((rc == 0)); then
-        odoo_tagged sale "${ADDON}_sale" "$LOGDIR/sale.log"
-    else
-        tail -n 40 "$LOGDIR/sale-install.log"
-        tier sale 0 1 0 $((SECONDS - t)) "FAIL installing sale: rc=$rc"
     fi
 fi
 [[ "$TIER_STATUS" == PASS ]]

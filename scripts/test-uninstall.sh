@@ -8,9 +8,11 @@
 #   upgrade    install 18.0.1.0.0 (the released commit, or OLD_REF), create the
 #              same data and edit a stage, then
 #              upgrade to the working tree: data and the edited stage are kept.
-#   upgrade    install 18.0.2.0.0 (OLD2_REF: thresholds on res_company), save
-#              non-default settings, upgrade: they are in the company's
-#              client.segmentation.profile and the old columns are gone.
+#   upgrade    install 18.0.2.0.0 (OLD2_REF: thresholds on res_company) with
+#              Sales, save non-default settings and the sales orders as the
+#              revenue source, upgrade: they are in the company's
+#              client.segmentation.profile, the old columns are gone, and the
+#              Sales bridge module came with the upgrade, keeping the source.
 # Fails on any leftover, on a failed step, and on any WARNING/ERROR in the logs.
 # Prints `uninstall: N passed, F failed` (scripts/test.sh reads it as a tier).
 # Environment: PGPORT, KEEP_DB=1 (keep the databases), OLD_REF, OLD2_REF.
@@ -138,11 +140,11 @@ old_addons_path() { # old_addons_path REF DIR: the addons path with the addon at
     sed -n 's/^addons_path = //p' "$ODOORC" | tr ',' '\n' |
         sed "s#^$REPO\$#$2#" | paste -sd,
 }
-upgrade_from() { # upgrade_from NAME REF DIR DB DATA: install at REF, DATA, upgrade
+upgrade_from() { # upgrade_from NAME REF DIR DB DATA [MODULES]: install at REF, DATA, upgrade
     local path
     log "upgrade: $1 from ${2:0:10} into $4"
     path="$(old_addons_path "$2" "$3")"
-    check "install $1" odoo_db "$4" "install-$1.log" -i "$ADDON" --addons-path "$path"
+    check "install $1" odoo_db "$4" "install-$1.log" -i "${6:-$ADDON}" --addons-path "$path"
     check "create data on $1" shell_db "$4" "data-$1.log" --addons-path "$path" <<<"$5"
     check "upgrade from $1" odoo_db "$4" "upgrade-$1.log" -u "$ADDON"
 }
@@ -164,9 +166,10 @@ check "no leftovers after upgrade and uninstall" no_leftovers "$DB_OLD"
 OLD2_REF="${OLD2_REF:-71cb129c8b3f23365446ec8bc8bf05ab97860784}"
 SETTINGS_DATA='
 env.company.write({"segment_abc_a_share": 60.0, "segment_abc_b_share": 30.0,
-    "segment_recency_hot_days": 15, "work_plan_pressure_days": 14})
+    "segment_recency_hot_days": 15, "work_plan_pressure_days": 14,
+    "segment_revenue_source": "sale"})
 '"$CREATE_DATA"
-upgrade_from 18.0.2.0.0 "$OLD2_REF" "$OLD2_DIR" "$DB_OLD2" "$SETTINGS_DATA"
+upgrade_from 18.0.2.0.0 "$OLD2_REF" "$OLD2_DIR" "$DB_OLD2" "$SETTINGS_DATA" "$ADDON,sale"
 moved() {
     [[ "$(sql "$DB_OLD2" "SELECT p.segment_abc_a_share || ' ' || p.segment_abc_b_share
         || ' ' || p.segment_recency_hot_days || ' ' || p.work_plan_pressure_days
@@ -178,6 +181,16 @@ moved() {
         [[ -z "$(sql "$DB_OLD2" "SELECT to_regclass('client_segmentation_settings')")" ]]
 }
 check "settings moved into the profile, old columns dropped" moved
+# ADR 010: the sales orders' source moved to a bridge module, which the
+# upgrade installs (Odoo's auto_install does not on an update)
+sale_kept() {
+    [[ "$(sql "$DB_OLD2" "SELECT state FROM ir_module_module
+        WHERE name = '${ADDON}_sale'")" == installed ]] &&
+        [[ "$(sql "$DB_OLD2" "SELECT string_agg(DISTINCT p.segment_revenue_source, ',')
+        FROM client_segmentation_profile p JOIN res_users u ON u.company_id = p.company_id
+        WHERE u.login = 'admin'")" == sale ]]
+}
+check "the sales bridge installed by the upgrade, the source kept" sale_kept
 check "uninstall after the upgrade from 18.0.2.0.0" uninstall "$DB_OLD2" uninstall-old2.log
 check "no leftovers after that uninstall" no_leftovers "$DB_OLD2"
 

@@ -11,14 +11,16 @@
 #   pure       plain pytest tests/ (no Odoo)
 #   install    a fresh database cs_test_<pid>, the addon installed WITHOUT demo
 #   odoo       the addon's tests through pytest-odoo (HttpCase included),
-#              tours and sales-source tests excluded (they run below)
+#              tours excluded (they run below)
 #   tours      scripts/test-tagged.sh tours: tests tagged client_segmentation_tour,
 #              Odoo's runner, headless Chromium
 #   i18n       scripts/test-tagged.sh i18n: the addon installed into a new
 #              database with ru, uk, zh_CN loaded, then the tests tagged
 #              client_segmentation_i18n (every shipped record in each language)
-#   sale       scripts/test-tagged.sh sale: `sale` installed, then the tests
-#              tagged client_segmentation_sale
+#   bridges    scripts/test-bridges.sh: the revenue sources' bridge modules
+#              (client_segmentation_sale, _pos) install themselves with Sales,
+#              with Point of Sale (a second database) and with both, pass their
+#              tests and uninstall cleanly, each alone
 #   glue       scripts/test-glue.sh: the glue modules (client_segmentation_crm,
 #              _mass_mailing, _spreadsheet_dashboard) install themselves with
 #              their app, alone and together, pass their tests (tag
@@ -49,7 +51,6 @@ bash "$REPO/scripts/system-deps.sh" db browser
 ADDON=client_segmentation
 ADDON_DIR="$REPO/$ADDON"
 TOUR_TAG="${ADDON}_tour"
-SALE_TAG="${ADDON}_sale"
 DB="cs_test_$$"
 LOGDIR="$REPO/.test-logs/$DB"
 mkdir -p "$LOGDIR"
@@ -127,7 +128,7 @@ if [[ -n "$INSTALLED" ]]; then
         -p odoo -p pytest_odoo_tier \
         --odoo-config "$ODOORC" --odoo-database "$DB" --odoo-http \
         --odoo-log-level=info --odoo-extra "logfile=$LOGDIR/pytest-odoo.log" \
-        --odoo-exclude-tag "$TOUR_TAG" --odoo-exclude-tag "$SALE_TAG" \
+        --odoo-exclude-tag "$TOUR_TAG" \
         --junitxml="$LOGDIR/pytest-odoo.xml" -o cache_dir="$REPO/.pytest_cache" \
         "$ADDON_DIR/tests" || rc=$?
     read -r p f s <<<"$(counts junit "$LOGDIR/pytest-odoo.xml")"
@@ -144,11 +145,11 @@ needs_install tours test-tagged.sh tours
 section "i18n: a database created with ru, uk, zh_CN, the shipped records (log: $LOGDIR/i18n.log)"
 needs_install i18n test-tagged.sh i18n
 
-# ---------------------------------------------------------------- sale
-# The addon does not depend on `sale`: the same database gets it now, then
-# Odoo's runner runs only the tests tagged for the sales-order source.
-section "sale: install sale, odoo --test-tags $SALE_TAG (log: $LOGDIR/sale.log)"
-needs_install sale test-tagged.sh sale
+# ---------------------------------------------------------------- bridges
+# The addon depends on neither app: this database gets `sale`, a second one
+# point_of_sale, then both; the bridge modules come with them.
+section "bridges: sale, point_of_sale, both: their bridge modules (logs: $LOGDIR/bridges-*.log)"
+needs_install bridges test-bridges.sh
 
 # ---------------------------------------------------------------- glue
 section "glue: crm, mass_mailing, spreadsheet_dashboard glue modules (logs: $LOGDIR/glue-*.log)"
@@ -159,7 +160,7 @@ section "checklog: WARNING/ERROR/CRITICAL records in the Odoo logs"
 t=$SECONDS
 if checklog "$LOGDIR"/install.log "$LOGDIR"/pytest-odoo.log "$LOGDIR"/tours.log \
     "$LOGDIR"/i18n-install.log "$LOGDIR"/i18n.log \
-    "$LOGDIR"/sale-install.log "$LOGDIR"/sale.log "$LOGDIR"/glue*.log; then
+    "$LOGDIR"/bridges*.log "$LOGDIR"/glue*.log; then
     echo "no WARNING/ERROR/CRITICAL record"
     tier checklog 1 0 0 $((SECONDS - t))
 else

@@ -1,4 +1,5 @@
-"""The predicted-value modules' translations: every entry of each template
+"""The translations of the modules beside the addon (the predicted-value
+modules, the revenue sources' bridge modules): every entry of each template
 translated in ru, uk and zh_CN, with the same placeholders."""
 
 import pathlib
@@ -12,6 +13,8 @@ MODULES = [
     "client_segmentation_clv",
     "client_segmentation_clv_mass_mailing",
     "client_segmentation_clv_spreadsheet_dashboard",
+    "client_segmentation_sale",
+    "client_segmentation_pos",
 ]
 
 

@@ -437,26 +437,49 @@ class ClientSegmentEngine(models.AbstractModel):
 
     @api.model
     def _documents_sql(self, company, today):
-        """The company's purchase documents: ``partner_id`` (commercial),
-        ``day``, ``amount`` (untaxed, company currency), ``is_purchase``,
-        ``write_date``."""
+        """The company's purchase documents, from the revenue source of its
+        profile (:meth:`_revenue_documents_sql`): ``partner_id``
+        (commercial), ``day``, ``amount`` (untaxed, company currency),
+        ``is_purchase`` (the document makes a purchase day), ``counts`` (it
+        counts at all: posted, confirmed, paid) and ``write_date``."""
         source = company._segment_profile().segment_revenue_source
-        if source == "sale" and "sale.order" in self.env:
-            return SQL(
-                """
-                SELECT partner.commercial_partner_id AS partner_id,
-                       so.date_order::date AS day,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                           AS amount,
-                       TRUE AS is_purchase,
-                       so.state = 'sale' AS counts,
-                       so.write_date
-                  FROM sale_order so
-                  JOIN res_partner partner ON partner.id = so.partner_id
-                 WHERE so.company_id = %(company)s
-                """,
-                company=company.id,
+        documents = self._revenue_documents_sql(source, company)
+        if documents is None:
+            # a value left by a module that is gone without uninstalling
+            # (uninstalling a bridge module resets its profiles to invoices)
+            raise UserError(
+                self.env._(
+                    "%(company)s: the revenue source %(choice)s needs a module "
+                    "that is not installed. Choose another source in the client "
+                    "segmentation settings.",
+                    company=company.name,
+                    choice=source,
+                )
             )
+        return documents
+
+    @api.model
+    def _revenue_documents_sql(self, source, company):
+        """The purchase documents of ``company`` for the revenue source
+        ``source`` (a value of the profile's ``segment_revenue_source``), in
+        the columns of :meth:`_documents_sql`, or None for a source this
+        registry does not know.
+
+        The hook of the revenue sources (docs/adr-010-revenue-sources.md):
+        this addon knows the posted customer invoices; each bridge module
+        that adds a choice to ``segment_revenue_source`` (Sales, Point of
+        Sale) returns the documents of its choices and calls ``super()`` for
+        the others. The rules that depend on the kind of document live
+        here: what counts, what makes a purchase day, the amount in the
+        company currency, refunds as negative amounts that make no
+        purchase."""
+        if source == "invoice":
+            return self._invoice_documents_sql(company)
+        return None
+
+    @api.model
+    def _invoice_documents_sql(self, company):
+        """Posted customer invoices and credit notes of ``company``."""
         return SQL(
             """
             SELECT move.commercial_partner_id AS partner_id,

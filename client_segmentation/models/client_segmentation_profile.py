@@ -84,17 +84,17 @@ class ClientSegmentationProfile(models.Model):
         "0 ranks them on all their revenue.",
     )
     segment_revenue_source = fields.Selection(
-        selection=[
-            ("invoice", "Posted customer invoices"),
-            ("sale", "Confirmed sales orders"),
-        ],
+        # the bridge modules add their sources (client_segmentation_sale,
+        # client_segmentation_pos): docs/adr-010-revenue-sources.md
+        selection=[("invoice", "Posted customer invoices")],
         string="Revenue Source",
         default="invoice",
         required=True,
-        help="Posted customer invoices minus credit notes, or confirmed sales "
-        "orders (needs the Sales app). Untaxed amounts in the company currency.",
+        help="The documents whose untaxed amounts, in the company currency, "
+        "make the revenue and the purchases: posted customer invoices minus "
+        "credit notes; with Sales, confirmed sales orders; with Point of Sale, "
+        "paid orders of known customers, alone or with the invoices.",
     )
-    segment_sale_installed = fields.Boolean(compute="_compute_segment_sale_installed")
 
     # --- Recency and frequency -----------------------------------------------
     segment_recency_hot_days = fields.Integer(
@@ -225,9 +225,6 @@ class ClientSegmentationProfile(models.Model):
                 0.0, 100.0 - profile.segment_abc_a_share - profile.segment_abc_b_share
             )
 
-    def _compute_segment_sale_installed(self):
-        self.segment_sale_installed = "sale.order" in self.env
-
     # ------------------------------------------------------------------
     # Validation
     # ------------------------------------------------------------------
@@ -240,22 +237,12 @@ class ClientSegmentationProfile(models.Model):
     def _check_profile(self):
         """The whole profile, once written: every value against its bounds
         and against the others it depends on (``tools/settings.py``), the
-        revenue source against the installed apps, the reminders' user
-        against the company."""
+        reminders' user against the company (a revenue source is offered only
+        with its bridge module)."""
         for profile in self:
             profile._check_values(
                 {name: profile[name] for name in settings.SETTINGS_FIELDS}
             )
-            if profile.segment_revenue_source == "sale" and "sale.order" not in (
-                self.env
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: confirmed sales orders can only be the "
-                        "revenue source when the Sales app is installed.",
-                        company=profile.company_id.name,
-                    )
-                )
             user = profile.key_date_responsible_user_id
             if user and (user.share or profile.company_id not in user.company_ids):
                 raise ValidationError(

@@ -164,35 +164,8 @@ class ResPartner(models.Model):
         commercial_ids = [pid for pid in self.commercial_partner_id.ids if pid]
         if not commercial_ids:
             return
-        stage_by_client = {}
-        SaleOrder = self.env.get("sale.order")
-        if SaleOrder is not None and SaleOrder.has_access("read"):
-            groups = SaleOrder._read_group(
-                [
-                    ("partner_id.commercial_partner_id", "in", commercial_ids),
-                    "|",
-                    ("state", "in", ("draft", "sent")),
-                    "&",
-                    ("state", "=", "sale"),
-                    ("invoice_status", "!=", "invoiced"),
-                ],
-                ["partner_id"],
-                ["id:max"],
-            )
-            latest = {}
-            for partner, order_id in groups:
-                client_id = partner.commercial_partner_id.id
-                latest[client_id] = max(latest.get(client_id, 0), order_id)
-            for order in SaleOrder.browse(latest.values()):
-                if order.state == "sale":
-                    label = self.env._("Sales order %(name)s, to invoice")
-                elif order.state == "sent":
-                    label = self.env._("Quotation %(name)s, sent")
-                else:
-                    label = self.env._("Quotation %(name)s")
-                stage_by_client[order.partner_id.commercial_partner_id.id] = label % {
-                    "name": order.name
-                }
+        # open orders first (client_segmentation_sale), else the last invoice
+        stage_by_client = self._current_open_orders(commercial_ids)
         Move = self.env["account.move"]
         missing = [pid for pid in commercial_ids if pid not in stage_by_client]
         if missing and Move.has_access("read"):
@@ -218,6 +191,14 @@ class ResPartner(models.Model):
             partner.current_order_stage = stage_by_client.get(
                 partner.commercial_partner_id.id, False
             )
+
+    @api.model
+    def _current_open_orders(self, commercial_ids):
+        """Hook of the client card's current order: ``{client id: label}``
+        of the latest open order of each of ``commercial_ids``, read as the
+        current user. None here; client_segmentation_sale adds the open
+        quotations and sales orders."""
+        return {}
 
     @api.depends_context("company")
     @api.depends("commercial_partner_id")

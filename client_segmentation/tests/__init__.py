@@ -1,6 +1,5 @@
 from . import test_segmentation
 from . import test_segmentation_settings
-from . import test_segmentation_sale
 from . import test_client_card
 from . import test_client_card_access
 from . import test_client_card_import

@@ -1,8 +1,8 @@
 import psycopg2
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..tools import settings
 from .common import AssertValidationMixin, SegmentationCase
@@ -226,10 +226,21 @@ class TestSegmentationSettings(AssertValidationMixin, SegmentationCase):
         profile.segment_funnel_long_months = 6
         self.assertEqual(profile.funnel_version, funnel + 1)
 
-    def test_sale_source_needs_sales_app(self):
-        if "sale.order" in self.env:
-            self.segment_profile.segment_revenue_source = "sale"
-            self.assertEqual(self.segment_profile.segment_revenue_source, "sale")
-        else:
-            with self.assertRaisesRegex(ValidationError, "Sales app"):
-                self.segment_profile.segment_revenue_source = "sale"
+    def test_revenue_source_of_a_missing_module_stops_the_recompute(self):
+        """The addon offers the invoices; the other sources come with their
+        bridge module. A source whose module is gone without being
+        uninstalled (an uninstall resets it to the invoices) is named."""
+        sources = self.segment_profile._fields["segment_revenue_source"]
+        self.assertEqual(sources.default(self.segment_profile), "invoice")
+        self.assertIn("invoice", dict(sources.selection))
+        self.segment_profile.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE client_segmentation_profile"
+                " SET segment_revenue_source = 'gone' WHERE id = %s",
+                self.segment_profile.id,
+            )
+        )
+        self.segment_profile.invalidate_recordset(["segment_revenue_source"])
+        with self.assertRaisesRegex(UserError, "revenue source gone needs a module"):
+            self._recompute()

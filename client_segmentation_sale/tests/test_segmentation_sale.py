@@ -5,13 +5,13 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import SegmentationCase
+from odoo.addons.client_segmentation.tests.common import SegmentationCase
 
 
-@tagged("post_install", "-at_install", "client_segmentation_sale")
+@tagged("post_install", "-at_install", "client_segmentation_bridge")
 class TestSegmentationSaleSource(SegmentationCase):
-    """Revenue from confirmed sales orders. Needs the Sales app: scripts/test.sh
-    installs `sale` into the test database and runs this class apart."""
+    """Revenue from confirmed sales orders (scripts/test-bridges.sh runs it
+    with Sales alone and with Point of Sale too)."""
 
     @classmethod
     def setUpClass(cls):
@@ -88,3 +88,35 @@ class TestSegmentationSaleSource(SegmentationCase):
         # and says what the document is
         self.assertEqual(small.current_order_stage, f"Quotation {quotation.name}")
         self.assertEqual(contact.current_order_stage, small.current_order_stage)
+
+    @freeze_time("2026-06-30")
+    def test_rhythm_and_history_from_orders(self):
+        """Three purchase days make a buying rhythm; a later run records
+        the moves in the history, as with invoices."""
+        client = self._client("Rhythm")
+        for day in ("2026-04-01", "2026-05-01", "2026-05-31"):
+            self._order(client, datetime.date.fromisoformat(day), 100)
+        self._recompute()
+        self.assertEqual(client.buying_interval_days, 30)
+        self.assertEqual(client.next_purchase_date, datetime.date(2026, 6, 30))
+        self.assertEqual(client.rhythm_state, "due_soon")
+        self.assertEqual(client.recency_segment, "hot")
+        self.assertEqual(client.purchase_frequency, "regular")
+        with freeze_time("2026-08-30"):
+            self._recompute()
+            self.assertEqual(client.recency_segment, "warm")
+            self.assertEqual(client.rhythm_state, "overdue")
+        moves = self.env["client.segment.history"].search(
+            [("partner_id", "=", client.id), ("dimension", "=", "recency")]
+        )
+        self.assertEqual(moves.mapped("new_value"), ["warm"])
+
+    def test_source_offered_with_the_app(self):
+        Profile = self.env["client.segmentation.profile"]
+        values = dict(Profile._fields["segment_revenue_source"].selection)
+        self.assertIn("sale", values)
+        self.assertEqual(self.segment_profile.segment_revenue_source, "sale")
+        # changing the source makes the next run a full one
+        figures = self.segment_profile.figures_version
+        self.segment_profile.segment_revenue_source = "invoice"
+        self.assertEqual(self.segment_profile.figures_version, figures + 1)
