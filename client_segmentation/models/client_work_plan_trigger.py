@@ -17,7 +17,7 @@ _logger = logging.getLogger(__name__)
 
 # Activities created per mail.activity.create() call when a run launches plans
 # (rounded down to whole entries: every step of an entry in the same batch).
-WORK_PLAN_ACTIVITY_BATCH_SIZE = 2_000
+WORK_PLAN_ACTIVITY_BATCH_SIZE = 5_000
 # Activities of cancelled entries deleted per mail.activity.unlink() call.
 WORK_PLAN_CANCEL_BATCH_SIZE = 10_000
 
@@ -604,14 +604,17 @@ class ClientWorkPlanTrigger(models.Model):
         )
         partners = Activity.env["res.partner"].browse(partner_ids)
         users = Activity.env["res.users"].browse({row[2] for row in entries})
-        # the names mail.activity computes (res_name) and the responsibles'
-        # time zones (user_tz), read in one query each, not once per activity
-        partners.mapped("display_name")
-        users.mapped("tz")
+        # what mail.activity would compute per activity, given (read once per
+        # client and user): its related res_model (a precompute: one new()
+        # record per activity), res_name and user_tz (a recompute per
+        # activity at flush); profiled in docs/performance.md
+        names = dict(zip(partner_ids, partners.mapped("display_name"), strict=True))
+        zones = {user.id: user.tz for user in users}
         model_id = self.env["ir.model"]._get_id("res.partner")
         steps = [
             {
                 "res_model_id": model_id,
+                "res_model": "res.partner",
                 "activity_type_id": template.activity_type_id.id,
                 "summary": template.summary or False,
                 "note": template.note or False,
@@ -633,18 +636,21 @@ class ClientWorkPlanTrigger(models.Model):
                         dict(
                             step,
                             res_id=partner_id,
+                            res_name=names[partner_id],
                             date_deadline=day,
-                            user_id=(
-                                template._determine_responsible(user, partner)[
-                                    "responsible"
-                                ]
-                                or user
-                            ).id,
+                            user_id=responsible.id,
+                            user_tz=zones.get(responsible.id, responsible.tz),
                             work_plan_run_id=run_id,
                         )
                         for template, step, day in zip(
                             templates, steps, days, strict=True
                         )
+                        for responsible in [
+                            template._determine_responsible(user, partner)[
+                                "responsible"
+                            ]
+                            or user
+                        ]
                     ],
                 )
             )
