@@ -15,6 +15,8 @@ from .common import FunnelCase
 from .work_plan_common import TODAY, WorkPlanCase, day
 
 TRACKING_ON = {"tracking_disable": False, "mail_notrack": False}
+# what another module's override raises (a test message, not shown to users)
+REFUSED = "refused by another module"
 
 
 @tagged("post_install", "-at_install")
@@ -151,7 +153,7 @@ class TestStageNotes(FunnelCase):
 
         def refuse(records, bodies, *args, **kwargs):
             if bad in records:
-                raise UserError("refused by another module")
+                raise UserError(REFUSED)
             return original(records, bodies, *args, **kwargs)
 
         with (
@@ -285,7 +287,7 @@ class TestPlanActivities(WorkPlanCase):
 
         def create(records, vals_list):
             if any(vals["res_id"] == self.client.id for vals in vals_list):
-                raise UserError("refused by another module")
+                raise UserError(REFUSED)
             return original(records, vals_list)
 
         with (
