@@ -370,16 +370,14 @@ class ClientFunnelEngine(models.AbstractModel):
                 self._log_batch(Partner, rows, note, tracking_values)
             return
         except (UserError, psycopg2.Error) as error:
-            if len(rows) == 1:
-                failed = [(rows[0][0], error)]
-            else:
-                failed = []
-        for row in rows if not failed else ():
-            try:
-                with self.env.cr.savepoint():
-                    self._log_batch(Partner, [row], note, tracking_values)
-            except (UserError, psycopg2.Error) as error:
-                failed.append((row[0], error))
+            failed = [(rows[0][0], error)] if len(rows) == 1 else []
+        if not failed:  # the batch failed: note by note
+            for row in rows:
+                try:
+                    with self.env.cr.savepoint():
+                        self._log_batch(Partner, [row], note, tracking_values)
+                except (UserError, psycopg2.Error) as error:
+                    failed.append((row[0], error))
         for partner_id, error in failed:
             _logger.warning(
                 "Funnel stage note of partner %s not logged: %s", partner_id, error
