@@ -10,13 +10,16 @@ segment engine does. Then the same N rows leaving "hot". Prints one row:
 
     | clients | activities planned | plan s | cancel s |
 
-Usage (the set-up with the private cluster: docs/performance.md, "Work plans"):
+Usage: ``BENCH_SUITE=work_plans bash bench/run.sh 100000`` (installs the
+module from this checkout on a copy of bench/run.sh's template), or by hand
+(docs/performance.md, "Work plans"):
 
     python3 bench/bench_work_plans.py -c .odoorc --template cs_bench_template \
-        --sizes 10000,100000
+        --sizes 10000,100000 [--profile /tmp/plans.prof]
 """
 
 import argparse
+import cProfile
 import datetime
 import subprocess
 import sys
@@ -30,6 +33,7 @@ def parse_args():
     parser.add_argument("--template", default="cs_bench_template")
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--profile", help="write a cProfile of the plan step here")
     return parser.parse_args()
 
 
@@ -113,9 +117,15 @@ def run_size(args, n):
         cr.commit()
         today = datetime.date.today()
         changes = change_set(env, SQL, partner_ids, "warm", "hot")
+        profile = cProfile.Profile() if args.profile else None
         started = time.perf_counter()
+        if profile:
+            profile.enable()
         result = Trigger._apply_changes(company, changes, today, False)
         row["plan"] = time.perf_counter() - started
+        if profile:
+            profile.disable()
+            profile.dump_stats(args.profile)
         row["activities"] = result["activities"]
         cr.commit()
         changes = change_set(env, SQL, partner_ids, "hot", "warm")

@@ -9,6 +9,10 @@
 #   BENCH_SUITE=boards bash bench/run.sh 100000
 #                                          the boards and call lists as the web
 #                                          client opens them (bench/bench_boards.py)
+#   BENCH_SUITE=work_plans bash bench/run.sh 100000
+#                                          N clients entering a work plan, then
+#                                          leaving it (bench/bench_work_plans.py;
+#                                          BENCH_PROFILE=FILE: cProfile of the plan)
 #   BENCH_KEEP=1 bash bench/run.sh 1000000 keep the databases (cs_bench_N), e.g.
 #                                          for bench/write_floor.py
 #
@@ -23,6 +27,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$REPO"
 
 SIZES="${1:-10000,100000,1000000}"
+[[ "${BENCH_SUITE:-}" != work_plans ]] || SIZES="${1:-10000,100000}"
 TEMPLATE=cs_bench_base
 
 use_venv
@@ -43,6 +48,16 @@ if [[ "${BENCH_SUITE:-segments}" == boards ]]; then
     # BENCH_SUITE=boards: the screens as the web client opens them (bench/bench_boards.py)
     "$PY" "$REPO/bench/bench_boards.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
         ${BENCH_KEEP:+--keep}
+elif [[ "${BENCH_SUITE:-segments}" == work_plans ]]; then
+    # the module installed from this checkout on a copy of the template
+    dropdb --if-exists cs_bench_plans_template
+    createdb -T "$TEMPLATE" cs_bench_plans_template
+    odoo_cmd -c "$ODOORC" -d cs_bench_plans_template -i client_segmentation \
+        --without-demo=all --stop-after-init --log-level=warn
+    log "load before: $(uptime)"
+    "$PY" "$REPO/bench/bench_work_plans.py" -c "$ODOORC" --template cs_bench_plans_template \
+        --sizes "$SIZES" ${BENCH_KEEP:+--keep} ${BENCH_PROFILE:+--profile "$BENCH_PROFILE"}
+    log "load after: $(uptime)"
 elif [[ "${BENCH_SUITE:-segments}" == clv ]]; then
     # BENCH_SUITE=clv: the predicted-value fit and scores (bench/bench_clv.py)
     "$PY" "$REPO/bench/bench_clv.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \

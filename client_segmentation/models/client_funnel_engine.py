@@ -1,15 +1,19 @@
-import json
+import logging
 
+import psycopg2
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..sqlutil import id_ranges, jsonb_clear_key, jsonb_set_key
+from ..sqlutil import jsonb_clear_key, jsonb_set_key
 from ..tools import funnel
 
-# Stage-change notes written per INSERT statement.
-MESSAGE_BATCH_SIZE = 10_000
+_logger = logging.getLogger(__name__)
+
+# Stage-change notes logged per _message_log_batch() call.
+MESSAGE_BATCH_SIZE = 1_000
 
 
 class ClientFunnelEngine(models.AbstractModel):
@@ -298,125 +302,135 @@ class ClientFunnelEngine(models.AbstractModel):
         client, its old and new stage, and the refusal it had when the
         engine ended it), with the tracking values a manual change shows:
         the stage, and the refusal reason and date that the client's new
-        purchase ended. One INSERT of messages and one of tracking values per
-        batch, the rows mail.message.create() would write for a note (no
-        follower is notified of a note). Rights were checked by the caller
-        (sales manager action or the cron)."""
+        purchase ended. Through Odoo's mail layer, per batch of
+        :data:`MESSAGE_BATCH_SIZE`: ``_message_log_batch`` (a note, no
+        notification, authored by the current user) and one
+        ``mail.tracking.value`` create, as ``_message_log`` would write them
+        for one client (18.0 refuses tracking values on a batch log). Rights
+        were checked by the caller (sales manager action or the cron)."""
         cr = self.env.cr
         cr.execute(
             SQL(
                 """
-                SELECT array_agg(DISTINCT s) FILTER (WHERE s IS NOT NULL),
-                       array_agg(DISTINCT old_reason)
-                           FILTER (WHERE old_reason IS NOT NULL)
-                  FROM %s, unnest(ARRAY[old_stage, new_stage]) s
+                SELECT partner_id, old_stage, new_stage, old_reason,
+                       old_refusal_date, reason_cleared
+                  FROM %s ORDER BY partner_id
                 """,
                 moves.sql,
             )
         )
-        stage_ids, reason_ids = cr.fetchone()
-        if not stage_ids and not reason_ids:
+        rows = cr.fetchall()
+        if not rows:
             return
-        stage_names = {
-            str(stage.id): stage.display_name
-            for stage in self.env["client.funnel.stage"]
-            .with_context(active_test=False)
-            .browse(stage_ids or [])
-        }
-        reason_names = {
-            str(reason.id): reason.display_name
-            for reason in self.env["client.refusal.reason"]
-            .with_context(active_test=False)
-            .browse(reason_ids or [])
-        }
-        fields_by_name = {
-            name: self.env["ir.model.fields"]._get("res.partner", name).id
-            for name in ("funnel_stage_id", "refusal_reason_id", "refusal_date")
-        }
-        body = self.env._(
+        # sudo: a note of the engine, as _message_log_batch writes it
+        Partner = self.env["res.partner"].sudo()
+        Stage = self.env["client.funnel.stage"].sudo().with_context(active_test=False)
+        Reason = (
+            self.env["client.refusal.reason"].sudo().with_context(active_test=False)
+        )
+        # the names the tracking values keep, read once for the run
+        Stage.browse({row[i] for row in rows for i in (1, 2) if row[i]}).mapped(
+            "display_name"
+        )
+        Reason.browse({row[3] for row in rows if row[3]}).mapped("display_name")
+        tracked = Partner.fields_get(
+            ["funnel_stage_id", "refusal_reason_id", "refusal_date"],
+            attributes=("string", "type", "selection", "currency_field"),
+        )
+        body = Markup("<p>%s</p>") % self.env._(
             "Funnel stage updated by the segment recompute (%(company)s).",
             company=company.name,
         )
-        refusal_body = self.env._(
+        refusal_body = Markup("<p>%s</p>") % self.env._(
             "The client bought again after refusing: the segment recompute "
             "(%(company)s) moved it out of the refusal stage.",
             company=company.name,
         )
-        now = fields.Datetime.now()
-        for low, high in id_ranges(
-            cr, moves.sql, SQL("partner_id"), MESSAGE_BATCH_SIZE
-        ):
-            cr.execute(
-                SQL(
-                    """
-                    WITH m AS (
-                        SELECT * FROM %(moves)s
-                         WHERE partner_id >= %(low)s AND partner_id < %(high)s
-                    ), messages AS (
-                        INSERT INTO mail_message (model, res_id, message_type,
-                                                  subtype_id, author_id, is_internal,
-                                                  body, date, create_uid, write_uid,
-                                                  create_date, write_date)
-                        SELECT 'res.partner', partner_id, 'notification', %(note)s,
-                               %(author)s, TRUE,
-                               CASE WHEN reason_cleared
-                                         AND old_stage IS DISTINCT FROM new_stage
-                                    THEN %(refusal_body)s
-                                    ELSE %(body)s END,
-                               %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
-                          FROM m
-                        RETURNING id, res_id
+
+        def note(row):
+            _partner, old_stage, new_stage, _reason, _date, reason_cleared = row
+            if reason_cleared and old_stage != new_stage:
+                return refusal_body
+            return body
+
+        def tracking_values(row, partner):
+            _id, old_stage, new_stage, old_reason, old_date, reason_cleared = row
+            Tracking = self.env["mail.tracking.value"]
+            values = []
+            if old_stage != new_stage:
+                values.append(
+                    Tracking._create_tracking_values(
+                        Stage.browse(old_stage or ()),
+                        Stage.browse(new_stage or ()),
+                        "funnel_stage_id",
+                        tracked["funnel_stage_id"],
+                        partner,
                     )
-                    INSERT INTO mail_tracking_value (field_id, mail_message_id,
-                                                     old_value_integer,
-                                                     old_value_char,
-                                                     old_value_datetime,
-                                                     new_value_integer,
-                                                     new_value_char, create_uid,
-                                                     write_uid, create_date,
-                                                     write_date)
-                    SELECT t.field_id, msg.id, t.old_integer, t.old_char,
-                           t.old_datetime, t.new_integer, t.new_char,
-                           %(uid)s, %(uid)s, %(now)s, %(now)s
-                      FROM messages msg
-                      JOIN m ON m.partner_id = msg.res_id
-                     CROSS JOIN LATERAL (
-                           SELECT %(stage_field)s AS field_id,
-                                  COALESCE(m.old_stage, 0) AS old_integer,
-                                  COALESCE((%(stages)s::jsonb) ->> m.old_stage::text,
-                                           '') AS old_char,
-                                  NULL::timestamp AS old_datetime,
-                                  COALESCE(m.new_stage, 0) AS new_integer,
-                                  COALESCE((%(stages)s::jsonb) ->> m.new_stage::text,
-                                           '') AS new_char
-                            WHERE m.old_stage IS DISTINCT FROM m.new_stage
-                           UNION ALL
-                           SELECT %(reason_field)s, m.old_reason,
-                                  COALESCE((%(reasons)s::jsonb)
-                                           ->> m.old_reason::text, ''),
-                                  NULL, 0, ''
-                            WHERE m.reason_cleared
-                           UNION ALL
-                           SELECT %(date_field)s, 0, '', m.old_refusal_date, 0, ''
-                            WHERE m.reason_cleared AND m.old_refusal_date IS NOT NULL
-                     ) t
-                    """,
-                    moves=moves.sql,
-                    low=low,
-                    high=high,
-                    note=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-                    author=self.env.user.partner_id.id,
-                    body=str(Markup("<p>%s</p>") % body),
-                    refusal_body=str(Markup("<p>%s</p>") % refusal_body),
-                    now=now,
-                    uid=self.env.uid,
-                    stage_field=fields_by_name["funnel_stage_id"],
-                    reason_field=fields_by_name["refusal_reason_id"],
-                    date_field=fields_by_name["refusal_date"],
-                    stages=json.dumps(stage_names),
-                    reasons=json.dumps(reason_names),
                 )
+            if reason_cleared:
+                values.append(
+                    Tracking._create_tracking_values(
+                        Reason.browse(old_reason),
+                        Reason,
+                        "refusal_reason_id",
+                        tracked["refusal_reason_id"],
+                        partner,
+                    )
+                )
+                if old_date:
+                    values.append(
+                        Tracking._create_tracking_values(
+                            old_date,
+                            False,
+                            "refusal_date",
+                            tracked["refusal_date"],
+                            partner,
+                        )
+                    )
+            return values
+
+        for start in range(0, len(rows), MESSAGE_BATCH_SIZE):
+            self._log_notes(
+                Partner, rows[start : start + MESSAGE_BATCH_SIZE], note, tracking_values
             )
-        self.env["mail.message"].invalidate_model()
-        self.env["mail.tracking.value"].invalidate_model()
         self.env["res.partner"].invalidate_model(["message_ids"])
+
+    @api.model
+    def _log_notes(self, Partner, rows, note, tracking_values):
+        """Log the notes of ``rows`` (their first column is the partner) in
+        one batch; if the batch fails, note by note, so that one client whose
+        note cannot be written (another module's override of the message
+        creation) loses its note alone, not the run."""
+        try:
+            with self.env.cr.savepoint():
+                self._log_batch(Partner, rows, note, tracking_values)
+            return
+        except (UserError, psycopg2.Error) as error:
+            failed = [(rows[0][0], error)] if len(rows) == 1 else []
+        if not failed:  # the batch failed: note by note
+            for row in rows:
+                try:
+                    with self.env.cr.savepoint():
+                        self._log_batch(Partner, [row], note, tracking_values)
+                except (UserError, psycopg2.Error) as error:
+                    failed.append((row[0], error))
+        for partner_id, error in failed:
+            _logger.warning(
+                "Funnel stage note of partner %s not logged: %s", partner_id, error
+            )
+
+    @api.model
+    def _log_batch(self, Partner, rows, note, tracking_values):
+        partners = Partner.browse([row[0] for row in rows])
+        messages = partners._message_log_batch(
+            {row[0]: note(row) for row in rows},
+            author_id=self.env.user.partner_id.id,
+        )
+        # _message_log_batch creates the messages in the records' order
+        self.env["mail.tracking.value"].sudo().create(
+            [
+                dict(values, mail_message_id=message.id)
+                for message, row, partner in zip(messages, rows, partners, strict=True)
+                for values in tracking_values(row, partner)
+            ]
+        )

@@ -1,6 +1,8 @@
 import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -13,8 +15,11 @@ from .res_partner_segment import RECENCY_SELECTION
 
 _logger = logging.getLogger(__name__)
 
-# Activities written per INSERT statement when a run launches plans.
-WORK_PLAN_ACTIVITY_BATCH_SIZE = 50_000
+# Activities created per mail.activity.create() call when a run launches plans
+# (rounded down to whole entries: every step of an entry in the same batch).
+WORK_PLAN_ACTIVITY_BATCH_SIZE = 5_000
+# Activities of cancelled entries deleted per mail.activity.unlink() call.
+WORK_PLAN_CANCEL_BATCH_SIZE = 10_000
 
 _lt = LazyTranslate(__name__)
 
@@ -363,10 +368,12 @@ class ClientWorkPlanTrigger(models.Model):
         old_value, new_value)`` rows, see docs/adr-005-engine-services.md).
 
         Set-based: one statement per trigger to record the entries, one
-        query for the clients' touches, one INSERT per batch of activities.
-        A company's first run is its starting point, not an entry: it
-        launches nothing (cancellations still apply). Raw SQL bypasses access
-        rules: the engine's callers check rights (sales manager or cron).
+        query for the clients' touches, one ``mail.activity`` create per
+        batch of steps (and one unlink per batch of cancelled steps). A
+        company's first run is its starting point, not an entry: it launches
+        nothing (cancellations still apply). Raw SQL (on the module's own
+        tables) and sudo bypass access rules: the engine's callers check
+        rights (sales manager or cron).
         Returns counts for the run's summary.
         """
         result = {"entries": 0, "activities": 0, "cancelled": 0, "unassigned": 0}
@@ -453,24 +460,16 @@ class ClientWorkPlanTrigger(models.Model):
         run_ids += [row[0] for row in cr.fetchall()]
         if not run_ids:
             return 0
-        cr.execute(
-            SQL(
-                """
-                DELETE FROM mail_activity
-                 WHERE work_plan_run_id = ANY(%s) AND active
-                RETURNING user_id, date_deadline
-                """,
-                run_ids,
-            )
-        )
-        due_users = {user for user, day in cr.fetchall() if day <= today}
         self.env["client.work.plan.run"].invalidate_model()
-        self.env["mail.activity"].invalidate_model()
-        self.env["res.partner"].invalidate_model(["activity_ids"])
-        if due_users:
-            self.env["res.users"].browse(due_users)._bus_send(
-                "mail.activity/updated", {"activity_deleted": True}
-            )
+        # sudo: the engine removes the steps of every salesperson (core's
+        # rule lets a user delete only the activities they created or are
+        # assigned); the caller's rights were checked. Through unlink():
+        # other modules' overrides apply, and core tells the users whose
+        # list of due activities changes.
+        Activity = self.env["mail.activity"].sudo()
+        steps = Activity.search([("work_plan_run_id", "in", run_ids)], order="id")
+        for start in range(0, len(steps), WORK_PLAN_CANCEL_BATCH_SIZE):
+            steps[start : start + WORK_PLAN_CANCEL_BATCH_SIZE].unlink()
         return len(run_ids)
 
     def _responsible_sql(self, company):
@@ -559,11 +558,15 @@ class ClientWorkPlanTrigger(models.Model):
         )
         entries = cr.fetchall()
         self.env["client.work.plan.run"].invalidate_model()
-        activities = self._plan_steps(company, entries, today) if entries else 0
-        if entries:
-            self._work_plan_launched(company, [row[0] for row in entries], today)
+        activities, failed = (
+            self._plan_steps(company, entries, today) if entries else (0, [])
+        )
+        failed = set(failed)
+        run_ids = [row[0] for row in entries if row[0] not in failed]
+        if run_ids:
+            self._work_plan_launched(company, run_ids, today)
         return {
-            "entries": len(entries),
+            "entries": len(run_ids),
             "activities": activities,
             "unassigned": unassigned,
         }
@@ -571,9 +574,19 @@ class ClientWorkPlanTrigger(models.Model):
     def _plan_steps(self, company, entries, today):
         """Create the plan's steps as activities for ``entries`` (``(run_id,
         partner_id, user_id)`` rows): dates from Odoo's own step delays, moved
-        by the contact-pressure guard; the rows ``mail.activity.create()``
-        writes, with the responsible following the client, in one INSERT per
-        batch."""
+        by the contact-pressure guard, responsible by the step's own rule
+        (``_determine_responsible``: the step's default user, else the
+        entry's). Through ``mail.activity.create()`` in batches, so that
+        other modules' overrides and core's side effects apply (the
+        responsible follows the client, the clients' activity fields). With
+        ``mail_activity_quick_update``: no assignment e-mail per activity (a
+        plan for 100k clients is not 500k e-mails to a few salespeople).
+
+        Each batch runs in a savepoint: a batch that fails is retried entry
+        by entry, and an entry whose steps cannot be created fails alone (its
+        entry is removed, the client is left for the trigger's *Start for
+        Current Clients*). Returns the number of activities created and the
+        ids of the entries that failed."""
         self.ensure_one()
         templates = self.plan_id.sudo().template_ids
         wanted = [template._get_date_deadline(today) for template in templates]
@@ -582,103 +595,147 @@ class ClientWorkPlanTrigger(models.Model):
         window = profile.work_plan_pressure_days
         partner_ids = [row[1] for row in entries]
         touches = self._pressure_touches(company, partner_ids, today)
-        rows = []
+        # sudo: the engine plans for every salesperson; the caller's rights
+        # were checked (sales manager or cron). No e-mail per activity.
+        Activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+        )
+        partners = Activity.env["res.partner"].browse(partner_ids)
+        users = Activity.env["res.users"].browse({row[2] for row in entries})
+        # what mail.activity would compute per activity, given (read once per
+        # client and user): its related res_model (a precompute: one new()
+        # record per activity), res_name and user_tz (a recompute per
+        # activity at flush); profiled in docs/performance.md
+        names = dict(zip(partner_ids, partners.mapped("display_name"), strict=True))
+        zones = {user.id: user.tz for user in users}
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        steps = [
+            {
+                "res_model_id": model_id,
+                "res_model": "res.partner",
+                "activity_type_id": template.activity_type_id.id,
+                "summary": template.summary or False,
+                "note": template.note or False,
+                "automated": True,
+            }
+            for template in templates
+        ]
+        per_entry = []
         for run_id, partner_id, user_id in entries:
             days = pressure.place_steps(
                 wanted, touches.get(partner_id, ()), limit, window, earliest=today
             )
-            for index, (template, day) in enumerate(zip(templates, days, strict=True)):
-                responsible = (
-                    template.responsible_id.id
-                    if template.responsible_type == "other" and template.responsible_id
-                    else user_id
-                )
-                rows.append((partner_id, run_id, responsible, index + 1, day))
-        steps = {
-            "types": [template.activity_type_id.id for template in templates],
-            "summaries": [template.summary or "" for template in templates],
-            "notes": [template.note or "" for template in templates],
-        }
-        subtypes, _internal, external = self.env[
-            "mail.message.subtype"
-        ].default_subtypes("res.partner")
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        cr = self.env.cr
-        due_users = set()
-        for start in range(0, len(rows), WORK_PLAN_ACTIVITY_BATCH_SIZE):
-            batch = rows[start : start + WORK_PLAN_ACTIVITY_BATCH_SIZE]
-            cr.execute(
-                SQL(
-                    """
-                    WITH v AS (
-                        SELECT * FROM unnest(%(partners)s::int4[], %(runs)s::int4[],
-                                             %(users)s::int4[], %(steps)s::int4[],
-                                             %(days)s::date[])
-                                 AS v(partner_id, run_id, user_id, step, day)
-                    ), s AS (
-                        SELECT * FROM unnest(%(types)s::int4[],
-                                             %(summaries)s::varchar[],
-                                             %(notes)s::text[])
-                                 WITH ORDINALITY AS s(type_id, summary, note, step)
-                    ), activities AS (
-                        INSERT INTO mail_activity (res_model_id, res_model, res_id,
-                                                   res_name, activity_type_id,
-                                                   summary, note, date_deadline,
-                                                   user_id, user_tz, automated,
-                                                   active, work_plan_run_id,
-                                                   create_uid, create_date,
-                                                   write_uid, write_date)
-                        SELECT %(model_id)s, 'res.partner', v.partner_id,
-                               p.complete_name, s.type_id, NULLIF(s.summary, ''),
-                               NULLIF(s.note, ''), v.day, v.user_id, up.tz, TRUE,
-                               TRUE, v.run_id, %(uid)s, %(now)s, %(uid)s, %(now)s
-                          FROM v
-                          JOIN s ON s.step = v.step
-                          JOIN res_partner p ON p.id = v.partner_id
-                          JOIN res_users u ON u.id = v.user_id
-                          JOIN res_partner up ON up.id = u.partner_id
-                        RETURNING 1
-                    ), followers AS (
-                        INSERT INTO mail_followers (res_model, res_id, partner_id)
-                        SELECT DISTINCT 'res.partner', v.partner_id, u.partner_id
-                          FROM v JOIN res_users u ON u.id = v.user_id
-                        ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
-                        RETURNING id, partner_id
-                    )
-                    INSERT INTO mail_followers_mail_message_subtype_rel
-                                (mail_followers_id, mail_message_subtype_id)
-                    SELECT f.id, st.id
-                      FROM followers f
-                      JOIN res_partner fp ON fp.id = f.partner_id
-                      CROSS JOIN LATERAL unnest(
-                          CASE WHEN fp.partner_share THEN %(external)s::int4[]
-                               ELSE %(subtypes)s::int4[] END) AS st(id)
-                    """,
-                    partners=[row[0] for row in batch],
-                    runs=[row[1] for row in batch],
-                    users=[row[2] for row in batch],
-                    steps=[row[3] for row in batch],
-                    days=[row[4] for row in batch],
-                    model_id=model_id,
-                    uid=self.env.uid,
-                    now=fields.Datetime.now(),
-                    subtypes=subtypes.ids,
-                    external=external.ids,
-                    **steps,
+            partner = partners.browse(partner_id)
+            user = users.browse(user_id)
+            per_entry.append(
+                (
+                    run_id,
+                    [
+                        dict(
+                            step,
+                            res_id=partner_id,
+                            res_name=names[partner_id],
+                            date_deadline=day,
+                            user_id=responsible.id,
+                            user_tz=zones.get(responsible.id, responsible.tz),
+                            work_plan_run_id=run_id,
+                        )
+                        for template, step, day in zip(
+                            templates, steps, days, strict=True
+                        )
+                        for responsible in [
+                            template._determine_responsible(user, partner)[
+                                "responsible"
+                            ]
+                            or user
+                        ]
+                    ],
                 )
             )
-            due_users.update(row[2] for row in batch if row[4] <= today)
-        self.env["mail.activity"].invalidate_model()
-        self.env["mail.followers"].invalidate_model()
-        self.env["res.partner"].invalidate_model(
-            ["activity_ids", "message_follower_ids"]
-        )
+        created = 0
+        failed = []
+        due_users = set()
+        size = max(1, WORK_PLAN_ACTIVITY_BATCH_SIZE // max(1, len(templates)))
+        for start in range(0, len(per_entry), size):
+            activities = self._create_steps(
+                Activity, per_entry[start : start + size], failed
+            )
+            created += len(activities)
+            due_users.update(
+                activities.filtered(lambda act: act.date_deadline <= today).user_id.ids
+            )
+            # the batch's records leave the cache: memory stays flat
+            Activity.invalidate_model()
+        if failed:
+            # sudo: engine bookkeeping, as the entries' INSERT
+            self.env["client.work.plan.run"].sudo().browse(failed).unlink()
         if due_users:
-            # What mail.activity.create() tells the assigned users' clients.
+            # What mail.activity.create() tells the assigned users' clients
+            # (core tells the last activity's user only).
             self.env["res.users"].browse(due_users)._bus_send(
                 "mail.activity/updated", {"activity_created": True}
             )
-        return len(rows)
+        return created, failed
+
+    def _create_steps(self, Activity, batch, failed):
+        """Create the activities of ``batch`` (``(run_id, vals_list)`` per
+        entry) in one ``create``; if that fails, entry by entry. The entries
+        that fail alone are added to ``failed``. Returns the activities
+        created."""
+        try:
+            with self.env.cr.savepoint():
+                return self._create_activities(
+                    Activity,
+                    [values for _run, vals_list in batch for values in vals_list],
+                )
+        except (UserError, psycopg2.Error) as error:
+            if len(batch) == 1:
+                errors = [(batch[0][0], error)]
+            else:
+                _logger.info(
+                    "Work plan steps: a batch of %s entries failed (%s), "
+                    "entry by entry",
+                    len(batch),
+                    error,
+                )
+                errors = []
+        activities = Activity.browse()
+        if not errors:
+            for run_id, vals_list in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        activities |= self._create_activities(Activity, vals_list)
+                except (UserError, psycopg2.Error) as error:
+                    errors.append((run_id, error))
+        for run_id, error in errors:
+            failed.append(run_id)
+            _logger.warning(
+                "Work plan entry %s: its steps could not be planned, the entry "
+                "is removed: %s",
+                run_id,
+                error,
+            )
+        return activities
+
+    @api.model
+    def _create_activities(self, Activity, vals_list):
+        """``Activity.create(vals_list)``, its responsibles subscribed first
+        to their clients, once per user and client: given one user twice for
+        a client it does not follow yet (two steps of a plan),
+        ``mail.activity.create`` would insert the follower twice and break
+        ``mail_followers``' unique constraint (ADR 003, 10)."""
+        clients_by_user = defaultdict(set)
+        for values in vals_list:
+            clients_by_user[values["user_id"]].add(values["res_id"])
+        Partner = Activity.env["res.partner"]
+        for user_id, client_ids in clients_by_user.items():
+            user = Activity.env["res.users"].browse(user_id)
+            Partner.browse(sorted(client_ids)).message_subscribe(
+                partner_ids=user.partner_id.ids
+            )
+        return Activity.create(vals_list)
 
     @api.model
     def _pressure_touches(self, company, partner_ids, since):

@@ -22,6 +22,7 @@ from . import test_client_boards
 from . import test_work_plan
 from . import test_work_plan_access
 from . import test_work_plan_tour
+from . import test_mail_layer
 from . import test_i18n
 from . import test_company_links
 from . import test_public_entries
