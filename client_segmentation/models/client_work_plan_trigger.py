@@ -20,6 +20,14 @@ _logger = logging.getLogger(__name__)
 WORK_PLAN_ACTIVITY_BATCH_SIZE = 5_000
 # Activities of cancelled entries deleted per mail.activity.unlink() call.
 WORK_PLAN_CANCEL_BATCH_SIZE = 10_000
+# A launch of more activities than this (a trigger started for a whole
+# segment, a first run after new thresholds) writes them in bulk SQL, the
+# rows mail.activity.create() writes and the followers it adds: through the
+# ORM, 100,000 clients entering a 5-step plan took 1,452 s on the benchmark
+# machine, in bulk 43-137 s (docs/performance.md, "Work plans"). Below it,
+# every step goes through mail.activity.create() with other modules'
+# overrides. TestPlanActivities shows both paths leave the same records.
+WORK_PLAN_BULK_THRESHOLD = 20_000
 
 _lt = LazyTranslate(__name__)
 
@@ -622,6 +630,18 @@ class ClientWorkPlanTrigger(models.Model):
             }
             for template in templates
         ]
+        # a step's summary in its responsible's language (the shipped plans
+        # are translated): read once per step and language
+        summaries = {}
+
+        def summary_for(template, responsible):
+            key = (template.id, responsible.lang)
+            if key not in summaries:
+                summaries[key] = (
+                    template.with_context(lang=responsible.lang).summary or False
+                )
+            return summaries[key]
+
         per_entry = []
         for run_id, partner_id, user_id in entries:
             days = pressure.place_steps(
@@ -640,6 +660,7 @@ class ClientWorkPlanTrigger(models.Model):
                             date_deadline=day,
                             user_id=responsible.id,
                             user_tz=zones.get(responsible.id, responsible.tz),
+                            summary=summary_for(template, responsible),
                             work_plan_run_id=run_id,
                         )
                         for template, step, day in zip(
@@ -658,16 +679,29 @@ class ClientWorkPlanTrigger(models.Model):
         failed = []
         due_users = set()
         size = max(1, WORK_PLAN_ACTIVITY_BATCH_SIZE // max(1, len(templates)))
+        bulk = len(entries) * len(templates) > WORK_PLAN_BULK_THRESHOLD
         for start in range(0, len(per_entry), size):
-            activities = self._create_steps(
-                Activity, per_entry[start : start + size], failed
-            )
+            batch = per_entry[start : start + size]
+            if bulk and self._insert_steps(batch):
+                values = [vals for _run, vals_list in batch for vals in vals_list]
+                created += len(values)
+                due_users.update(
+                    vals["user_id"] for vals in values if vals["date_deadline"] <= today
+                )
+                continue
+            activities = self._create_steps(Activity, batch, failed)
             created += len(activities)
             due_users.update(
                 activities.filtered(lambda act: act.date_deadline <= today).user_id.ids
             )
             # the batch's records leave the cache: memory stays flat
             Activity.invalidate_model()
+        if bulk:
+            self.env["mail.activity"].invalidate_model()
+            self.env["mail.followers"].invalidate_model()
+            self.env["res.partner"].invalidate_model(
+                ["activity_ids", "message_follower_ids"]
+            )
         if failed:
             # sudo: engine bookkeeping, as the entries' INSERT
             self.env["client.work.plan.run"].sudo().browse(failed).unlink()
@@ -678,6 +712,87 @@ class ClientWorkPlanTrigger(models.Model):
                 "mail.activity/updated", {"activity_created": True}
             )
         return created, failed
+
+    def _insert_steps(self, batch):
+        """The activities of ``batch`` (``(run_id, vals_list)`` per entry, the
+        values given to ``mail.activity.create``) in one INSERT, with the
+        followers ``create`` adds (the responsible follows the client, with
+        the default subtypes). For launches above WORK_PLAN_BULK_THRESHOLD
+        only: other modules' overrides of ``create`` are not called (see the
+        constant). In a savepoint; False when it failed, and the batch then
+        goes through the ORM, entry by entry where needed."""
+        values = [vals for _run, vals_list in batch for vals in vals_list]
+        subtypes, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes("res.partner")
+        columns = (
+            "res_model_id", "res_id", "res_name", "activity_type_id", "summary",
+            "note", "date_deadline", "user_id", "user_tz", "work_plan_run_id",
+        )  # fmt: skip
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        WITH v AS (
+                            SELECT * FROM unnest(
+                                %(res_model_id)s::int4[], %(res_id)s::int4[],
+                                %(res_name)s::varchar[], %(activity_type_id)s::int4[],
+                                %(summary)s::varchar[], %(note)s::text[],
+                                %(date_deadline)s::date[], %(user_id)s::int4[],
+                                %(user_tz)s::varchar[], %(work_plan_run_id)s::int4[])
+                              AS v(res_model_id, res_id, res_name, activity_type_id,
+                                   summary, note, date_deadline, user_id, user_tz,
+                                   work_plan_run_id)
+                        ), activities AS (
+                            INSERT INTO mail_activity (
+                                res_model_id, res_model, res_id, res_name,
+                                activity_type_id, summary, note, date_deadline,
+                                user_id, user_tz, automated, active,
+                                work_plan_run_id, create_uid, create_date,
+                                write_uid, write_date)
+                            SELECT res_model_id, 'res.partner', res_id, res_name,
+                                   activity_type_id, summary, note, date_deadline,
+                                   user_id, user_tz, TRUE, TRUE, work_plan_run_id,
+                                   %(uid)s, %(now)s, %(uid)s, %(now)s
+                              FROM v
+                            RETURNING 1
+                        ), followers AS (
+                            INSERT INTO mail_followers (res_model, res_id, partner_id)
+                            SELECT DISTINCT 'res.partner', v.res_id, u.partner_id
+                              FROM v JOIN res_users u ON u.id = v.user_id
+                            ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
+                            RETURNING id, partner_id
+                        )
+                        INSERT INTO mail_followers_mail_message_subtype_rel
+                                    (mail_followers_id, mail_message_subtype_id)
+                        SELECT f.id, st.id
+                          FROM followers f
+                          JOIN res_partner fp ON fp.id = f.partner_id
+                          CROSS JOIN LATERAL unnest(
+                              CASE WHEN fp.partner_share THEN %(external)s::int4[]
+                                   ELSE %(subtypes)s::int4[] END) AS st(id)
+                        """,
+                        uid=self.env.uid,
+                        now=fields.Datetime.now(),
+                        subtypes=subtypes.ids,
+                        external=external.ids,
+                        **{
+                            column: [vals.get(column) or None for vals in values]
+                            for column in columns
+                        },
+                    )
+                )
+        except psycopg2.Error as error:
+            _logger.info(
+                "Work plan steps: the bulk insert of %s entries failed (%s), "
+                "through the ORM",
+                len(batch),
+                error,
+            )
+            return False
+        return True
 
     def _create_steps(self, Activity, batch, failed):
         """Create the activities of ``batch`` (``(run_id, vals_list)`` per

@@ -221,6 +221,68 @@ class TestPlanActivities(WorkPlanCase):
             activities,
         )
 
+    def test_bulk_launch_leaves_what_the_orm_leaves(self):
+        """Above WORK_PLAN_BULK_THRESHOLD the steps are written in bulk SQL:
+        the same activities (fields, responsible, time zone, entry), the
+        same follower with its subtypes, the same client fields and the
+        salesperson's counters as mail.activity.create() leaves."""
+        orm_client = self._client("Through the ORM", user_id=self.salesman.id)
+        bulk_client = self._client("In bulk", user_id=self.salesman.id)
+        self._enter(orm_client)
+        with patch.object(client_work_plan_trigger, "WORK_PLAN_BULK_THRESHOLD", 0):
+            result = self._enter(bulk_client)
+        self.assertEqual(result["activities"], 2)
+        fields = [
+            "res_model",
+            "res_model_id",
+            "activity_type_id",
+            "summary",
+            "note",
+            "date_deadline",
+            "user_id",
+            "user_tz",
+            "automated",
+            "active",
+            "create_uid",
+            "state",
+        ]
+
+        def described(client):
+            activities = client.activity_ids.sorted("date_deadline")
+            follower = client.message_follower_ids.filtered(
+                lambda f: f.partner_id == self.salesman.partner_id
+            )
+            return {
+                "activities": activities.read(fields, load=None),
+                "names": set(activities.mapped("res_name")),
+                "entries": activities.work_plan_run_id.partner_id,
+                "subtypes": follower.subtype_ids,
+                "state": client.activity_state,
+                "user": client.activity_user_id,
+            }
+
+        orm, bulk = described(orm_client), described(bulk_client)
+        for row in orm["activities"] + bulk["activities"]:
+            del row["id"]
+        self.assertEqual(bulk["activities"], orm["activities"])
+        self.assertEqual(bulk["names"], {bulk_client.display_name})
+        self.assertEqual(orm["names"], {orm_client.display_name})
+        self.assertEqual(bulk["entries"], bulk_client)
+        self.assertEqual(orm["entries"], orm_client)
+        self.assertTrue(orm["subtypes"])
+        self.assertEqual(bulk["subtypes"], orm["subtypes"])
+        self.assertEqual(bulk["state"], orm["state"])
+        self.assertEqual(bulk["user"], orm["user"])
+        groups = {
+            group["model"]: group
+            for group in self.env["res.users"]
+            .with_user(self.salesman)
+            ._get_activity_groups()
+        }
+        # both clients' steps counted: 2 due today, 2 planned
+        self.assertEqual(groups["res.partner"]["today_count"], 2)
+        self.assertEqual(groups["res.partner"]["planned_count"], 2)
+
     def test_override_of_activity_create_called_per_batch(self):
         """Another module's override of mail.activity create is called, once
         per batch of whole entries (every step of an entry together)."""
