@@ -1,6 +1,7 @@
 from . import test_segmentation
 from . import test_segmentation_settings
 from . import test_segmentation_sale
+from . import test_temperature_sale
 from . import test_client_card
 from . import test_client_card_access
 from . import test_client_card_import
@@ -10,6 +11,7 @@ from . import test_purchase_frequency
 # funnel stages, typology, temperature, boards
 from . import test_funnel
 from . import test_funnel_access
+from . import test_temperature
 from . import test_funnel_tour
 from . import test_segment_engine
 from . import test_engine_concurrency
