@@ -112,7 +112,10 @@ def test_precedence(computed, manual, locked, expected):
             "cold",
         ),
         # a buyer locked in a manual stage: that stage's interest counts
-        ({"purchase_count": 1, "recency": "sleeping", "stage_temperature": "warm"}, "warm"),
+        (
+            {"purchase_count": 1, "recency": "sleeping", "stage_temperature": "warm"},
+            "warm",
+        ),
         # never bought: the stage, or a signal, whichever is warmer
         ({"purchase_count": 0, "recency": "none", "stage_temperature": "warm"}, "warm"),
         ({"purchase_count": 0, "stage_temperature": "warm", "signal": "hot"}, "hot"),
@@ -182,9 +185,7 @@ def test_refusal_keeps_stage_and_is_cold():
     assert funnel.temperature(None, 3, "hot", "cold", refused=True) == "cold"
     assert funnel.temperature("hot", 3, "hot", "cold", refused=True) == "hot"
     # a refusal holds against the signals too
-    assert (
-        funnel.temperature(None, 3, "hot", "cold", True, "not_due", "hot") == "cold"
-    )
+    assert funnel.temperature(None, 3, "hot", "cold", True, "not_due", "hot") == "cold"
 
 
 @pytest.mark.parametrize(

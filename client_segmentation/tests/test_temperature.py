@@ -38,7 +38,9 @@ class TestTemperature(TemperatureCase):
 
     def test_logged_conversation_on_a_contact_warms_its_company(self):
         contact = self.Partner.create({"name": "Buyer", "parent_id": self.top.id})
-        contact.message_post(body="Asked about the autumn prices", message_type="comment")
+        contact.message_post(
+            body="Asked about the autumn prices", message_type="comment"
+        )
         self._recompute()
         self.assertEqual(self.top.temperature, "warm")
 

@@ -39,7 +39,9 @@ class TestTemperatureOpportunity(TemperatureCase):
         won = self._opportunity(self.top)
         lost = self._opportunity(self.prospect)
         self._recompute()
-        self.assertEqual((self.top.temperature, self.prospect.temperature), ("hot",) * 2)
+        self.assertEqual(
+            (self.top.temperature, self.prospect.temperature), ("hot",) * 2
+        )
         won.action_set_won()
         lost.action_set_lost()
         self.env.flush_all()

@@ -193,8 +193,7 @@ def data_sheet():
         ("Revenue in window", '=PIVOT.VALUE(1,"segment_revenue_window")+0'),
         (
             "A but sleeping",
-            '=PIVOT.VALUE(1,"__count","abc_class","a",'
-            '"recency_segment","sleeping")+0',
+            '=PIVOT.VALUE(1,"__count","abc_class","a","recency_segment","sleeping")+0',
         ),
         ("Due to buy again", '=PIVOT.VALUE(6,"__count")+0'),
         ("Moved this month", '=PIVOT.VALUE(5,"partner_id:count_distinct")+0'),
@@ -208,11 +207,10 @@ def data_sheet():
     return sheet
 
 
-def dashboard_sheet():
-    sheet = Sheet()
-    sheet.label(0, 1, "Client base", style=1)
-    row = 24
-    # ABC class x recency: clients, then revenue, one grid each
+def abc_recency_grids(sheet, row):
+    """Clients, then revenue, per ABC class (rows) and recency (columns),
+    from pivot 1: headers and values, no pivot table (whose top-left cell
+    would show the pivot's name). Return the next free row."""
     for measure, title in (
         ("__count", "Clients per ABC class and recency"),
         ("segment_revenue_window", "Revenue in window per ABC class and recency"),
@@ -241,31 +239,35 @@ def dashboard_sheet():
                 3,
                 RECENCY_LABELS[col - 1],
             )
-        sheet.label(len(RECENCY) + 1, row, "Total")
-        for abc in ABC:
+        total = len(RECENCY) + 1
+        sheet.label(total, row, "Total")
+        for abc in (*ABC, None):
             row += 1
-            sheet.put(0, row, f'=PIVOT.HEADER(1,"abc_class","{abc}")')
+            where = f',"abc_class","{abc}"' if abc else ""
+            if abc:
+                sheet.put(0, row, f'=PIVOT.HEADER(1,"abc_class","{abc}")')
+            else:
+                sheet.label(0, row, "Total")
             for col, value in enumerate(RECENCY, start=1):
                 sheet.put(
                     col,
                     row,
-                    f'=PIVOT.VALUE(1,"{measure}","abc_class","{abc}",'
-                    f'"recency_segment","{value}")',
+                    f'=PIVOT.VALUE(1,"{measure}"{where},"recency_segment","{value}")',
                 )
-            sheet.put(
-                len(RECENCY) + 1, row, f'=PIVOT.VALUE(1,"{measure}","abc_class","{abc}")'
-            )
-        row += 1
-        sheet.label(0, row, "Total")
-        for col, value in enumerate(RECENCY, start=1):
-            sheet.put(
-                col, row, f'=PIVOT.VALUE(1,"{measure}","recency_segment","{value}")'
-            )
-        sheet.put(len(RECENCY) + 1, row, f'=PIVOT.VALUE(1,"{measure}")')
+            sheet.put(total, row, f'=PIVOT.VALUE(1,"{measure}"{where})')
         row += 2
+    return row
+
+
+def dashboard_sheet():
+    sheet = Sheet()
+    sheet.label(0, 1, "Client base", style=1)
+    row = abc_recency_grids(sheet, 24)
     tables = [
         (
-            link("Funnel", "pivot", PARTNER, CLIENTS, {"group_by": ["funnel_stage_id"]}),
+            link(
+                "Funnel", "pivot", PARTNER, CLIENTS, {"group_by": ["funnel_stage_id"]}
+            ),
             "Funnel",
             ["Funnel stage", "Clients", "Revenue in window"],
             "=PIVOT(2,100,TRUE,FALSE)",
@@ -366,7 +368,9 @@ def dashboard_sheet():
         "Movements this month",
         spill=True,
     )
-    for col, header in enumerate(["Dimension: from, to", "Clients", "Revenue in window"]):
+    for col, header in enumerate(
+        ["Dimension: from, to", "Clients", "Revenue in window"]
+    ):
         sheet.label(col, row + 1, header)
     sheet.put(0, row + 2, "=PIVOT(5,100,TRUE,FALSE)")
     return sheet

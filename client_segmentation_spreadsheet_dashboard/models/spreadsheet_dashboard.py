@@ -2,7 +2,9 @@ import json
 
 from odoo import api, models
 
-DASHBOARD = "client_segmentation_spreadsheet_dashboard.spreadsheet_dashboard_client_base"
+DASHBOARD = (
+    "client_segmentation_spreadsheet_dashboard.spreadsheet_dashboard_client_base"
+)
 FUNNEL_CHART_ID = "client-base-funnel"
 DATA_SHEET_ID = "client-base-data"
 # the funnel chart's cells on the Data sheet: stage names on this row, their

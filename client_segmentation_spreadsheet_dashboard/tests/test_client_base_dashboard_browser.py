@@ -104,7 +104,8 @@ class TestClientBaseDashboardBrowser(DashboardCase, HttpCase):
         self.dashboard_salesman.lang = "ru_RU"
         with DASHBOARD.open("rb") as dashboard:
             english = {
-                term for _l, _f, term, _c in extract_spreadsheet_terms(dashboard, [], [], {})
+                term
+                for _l, _f, term, _c in extract_spreadsheet_terms(dashboard, [], [], {})
             }
         english |= {
             label

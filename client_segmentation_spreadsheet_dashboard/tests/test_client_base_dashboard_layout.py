@@ -35,12 +35,17 @@ class TestClientBaseDashboardLayout(DashboardCase):
         cls.figures = cls.sheet["figures"]
         cls.data_sheet = next(s for s in cls.data["sheets"] if s["name"] == "Data")
         cls.translations = [
-            {e.msgid: e.msgstr for e in polib.pofile(str(ADDON / "i18n" / f"{l}.po"))}
-            for l in LANGS
+            {
+                e.msgid: e.msgstr
+                for e in polib.pofile(str(ADDON / "i18n" / f"{lang}.po"))
+            }
+            for lang in LANGS
         ]
 
     def _charts(self, kind):
-        return [f for f in self.figures if f["tag"] == "chart" and f["data"]["type"] == kind]
+        return [
+            f for f in self.figures if f["tag"] == "chart" and f["data"]["type"] == kind
+        ]
 
     def _row_top(self, row):
         rows = self.sheet["rows"]

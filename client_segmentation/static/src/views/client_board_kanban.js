@@ -15,12 +15,19 @@ import {kanbanView} from "@web/views/kanban/kanban_view";
  */
 export class ClientBoardAmount extends AnimatedNumber {
     format(value) {
-        return this.formatInteger(value, {humanReadable: true, decimals: 0, minDigits: 1});
+        return this.formatInteger(value, {
+            humanReadable: true,
+            decimals: 0,
+            minDigits: 1,
+        });
     }
 }
 
 export class ClientBoardColumnProgress extends ColumnProgress {
-    static components = {...ColumnProgress.components, AnimatedNumber: ClientBoardAmount};
+    static components = {
+        ...ColumnProgress.components,
+        AnimatedNumber: ClientBoardAmount,
+    };
 }
 
 /**
@@ -30,7 +37,10 @@ export class ClientBoardColumnProgress extends ColumnProgress {
  */
 export class ClientBoardKanbanHeader extends KanbanHeader {
     static template = "client_segmentation.ClientBoardKanbanHeader";
-    static components = {...KanbanHeader.components, ColumnProgress: ClientBoardColumnProgress};
+    static components = {
+        ...KanbanHeader.components,
+        ColumnProgress: ClientBoardColumnProgress,
+    };
 
     /**
      * The revenue sum with the company's currency (the engine's figures are
@@ -76,7 +86,11 @@ export class ClientBoardKanbanRenderer extends KanbanRenderer {
             // Read once per board, before the column headers render.
             const [stageIds, companies] = await Promise.all([
                 this.orm.search("client.funnel.stage", [["is_automatic", "=", true]]),
-                this.orm.read("res.company", [company.currentCompany.id], ["currency_id"]),
+                this.orm.read(
+                    "res.company",
+                    [company.currentCompany.id],
+                    ["currency_id"]
+                ),
             ]);
             list.model.clientAutomaticStageIds = stageIds;
             list.model.clientCurrencyId = companies[0]?.currency_id?.[0];
