@@ -20,8 +20,10 @@ VERSIONED_FIELDS = {
 }
 # The settings 18.0.2.0.0 kept on res.company, under the same names: the
 # migration to 18.0.3.0.0 moves them here (:meth:`_migrate_company_settings`).
+# Settings added after 18.0.3.0.0 live on the profile only.
+PROFILE_ONLY_SETTINGS = ("segment_interest_days",)
 COMPANY_SETTINGS_COLUMNS = (
-    *settings.SETTINGS_FIELDS,
+    *(name for name in settings.SETTINGS_FIELDS if name not in PROFILE_ONLY_SETTINGS),
     "segment_revenue_source",
     "key_date_responsible_user_id",
 )
