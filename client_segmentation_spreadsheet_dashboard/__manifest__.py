@@ -3,7 +3,7 @@
     "summary": "'Client base' dashboard: clients and revenue per ABC class and "
     "recency, funnel, refusal reasons, running work plans, due to buy again, "
     "movements this month",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Productivity/Dashboard",
     "website": "https://github.com/client-segmentation/client_segmentation",
     "author": "client_segmentation developers",

@@ -68,13 +68,96 @@ def test_precedence(computed, manual, locked, expected):
     assert funnel.next_stage_rule(computed, manual, locked) == expected
 
 
-def test_temperature():
-    assert funnel.temperature("hot", 5, "sleeping", "cold") == "hot"
-    assert funnel.temperature(None, 1, "hot", "cold") == "hot"
-    assert funnel.temperature(None, 1, "warm", "hot") == "warm"
-    assert funnel.temperature(None, 1, "sleeping", "hot") == "cold"
-    assert funnel.temperature(None, 0, "none", "warm") == "warm"
-    assert funnel.temperature(None, 0, "none", None) == "cold"
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        # the override always wins, over a refusal too
+        ({"override": "hot", "purchase_count": 5, "recency": "sleeping"}, "hot"),
+        ({"override": "cold", "rhythm_state": "not_due", "signal": "hot"}, "cold"),
+        ({"override": "warm", "refused": True}, "warm"),
+        # a one-off buyer is not hot for a recent purchase: warm
+        (
+            {
+                "purchase_count": 1,
+                "recency": "hot",
+                "stage_temperature": "hot",
+                "purchase_stage": True,
+            },
+            "warm",
+        ),
+        ({"purchase_count": 2, "recency": "warm"}, "warm"),
+        # a buyer keeping its rhythm orders regularly: hot, even sleeping
+        ({"purchase_count": 4, "recency": "hot", "rhythm_state": "not_due"}, "hot"),
+        (
+            {"purchase_count": 4, "recency": "sleeping", "rhythm_state": "due_soon"},
+            "hot",
+        ),
+        # ... not once it is overdue
+        ({"purchase_count": 4, "recency": "warm", "rhythm_state": "overdue"}, "warm"),
+        (
+            {"purchase_count": 9, "recency": "sleeping", "rhythm_state": "overdue"},
+            "cold",
+        ),
+        # a sleeping buyer (the top A client) with a signal is not cold
+        ({"purchase_count": 9, "recency": "sleeping", "signal": "warm"}, "warm"),
+        ({"purchase_count": 9, "recency": "sleeping", "signal": "hot"}, "hot"),
+        # the purchase stages say nothing the purchases do not say
+        (
+            {
+                "purchase_count": 9,
+                "recency": "sleeping",
+                "stage_temperature": "hot",
+                "purchase_stage": True,
+            },
+            "cold",
+        ),
+        # a buyer locked in a manual stage: that stage's interest counts
+        (
+            {"purchase_count": 1, "recency": "sleeping", "stage_temperature": "warm"},
+            "warm",
+        ),
+        # never bought: the stage, or a signal, whichever is warmer
+        ({"purchase_count": 0, "recency": "none", "stage_temperature": "warm"}, "warm"),
+        ({"purchase_count": 0, "stage_temperature": "warm", "signal": "hot"}, "hot"),
+        ({"purchase_count": 0, "stage_temperature": "hot", "signal": "warm"}, "hot"),
+        ({"purchase_count": 0, "stage_temperature": None}, "cold"),
+        ({"purchase_count": None, "stage_temperature": "cold", "signal": None}, "cold"),
+        # a standing refusal is its stage's temperature, signals or not
+        (
+            {
+                "purchase_count": 3,
+                "recency": "hot",
+                "stage_temperature": "cold",
+                "refused": True,
+                "rhythm_state": "not_due",
+                "signal": "hot",
+            },
+            "cold",
+        ),
+    ],
+)
+def test_temperature(kwargs, expected):
+    values = {"override": None, "purchase_count": 0, "recency": None}
+    values["stage_temperature"] = None
+    values.update(kwargs)
+    assert funnel.temperature(**values) == expected
+
+
+def test_interest_days_boundary():
+    today = day(2026, 6, 30)
+    assert funnel.interest_cutoff(today, 90) == day(2026, 4, 1)
+    assert funnel.is_recent_interest(day(2026, 4, 1), today, 90)
+    assert not funnel.is_recent_interest(day(2026, 3, 31), today, 90)
+    assert funnel.is_recent_interest(today, today, 1)
+    assert not funnel.is_recent_interest(None, today, 90)
+    with pytest.raises(funnel.SettingsError):
+        funnel.interest_cutoff(today, 0)
+
+
+def test_warmest():
+    assert funnel.warmest() == "cold"
+    assert funnel.warmest(None, "warm", "cold") == "warm"
+    assert funnel.warmest("hot", "warm") == "hot"
 
 
 @pytest.mark.parametrize(
@@ -101,6 +184,8 @@ def test_refusal_keeps_stage_and_is_cold():
     assert funnel.next_stage_rule("platinum", True, False) == "platinum"
     assert funnel.temperature(None, 3, "hot", "cold", refused=True) == "cold"
     assert funnel.temperature("hot", 3, "hot", "cold", refused=True) == "hot"
+    # a refusal holds against the signals too
+    assert funnel.temperature(None, 3, "hot", "cold", True, "not_due", "hot") == "cold"
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,10 @@
 import logging
+from collections import namedtuple
 
 import psycopg2
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -11,6 +12,12 @@ from ..sqlutil import jsonb_clear_key, jsonb_set_key
 from ..tools import funnel
 
 _logger = logging.getLogger(__name__)
+
+# One kind of interest signal (see ClientFunnelEngine._interest_sources):
+# ``partners`` selects ``partner_id`` (commercial) and ``temperature`` (hot,
+# warm) of the clients having it today; ``changed`` (or None) the clients
+# whose signal may have changed since the company's last run.
+InterestSource = namedtuple("InterestSource", ("name", "partners", "changed"))
 
 # Stage-change notes logged per _message_log_batch() call.
 MESSAGE_BATCH_SIZE = 1_000
@@ -40,20 +47,24 @@ class ClientFunnelEngine(models.AbstractModel):
         return bool(Stage.search_count([("write_date", ">=", last_run)], limit=1))
 
     @api.model
-    def _stage_sql(self, company, aliases, assign=True):
+    def _stage_sql(self, company, aliases, assign=True, scope=None):
         """SQL pieces that decide the stage and temperature of a client of
         ``company``. Every table the pieces read is named by the caller in
         ``aliases`` (a dict of :class:`SQL` identifiers):
 
         - ``partner``: the client's res_partner row, in the select;
         - ``figures``: a row with its segment columns (recency_segment,
-          segment_purchase_count, segment_first/last_purchase_date);
+          segment_purchase_count, segment_first/last_purchase_date,
+          rhythm_state);
         - ``target``: the res_partner row of the ``UPDATE`` that writes;
         - ``source``: the ``UPDATE``'s source row, holding ``columns`` and
           ``is_client``.
 
         ``assign=False`` keeps the stage and only refreshes the temperature
-        (after a manual change).
+        (after a manual change). ``scope``: a function of a commercial
+        partner id column giving the condition of the statement's clients
+        (the batch), so that the interest signals (:meth:`_signals_sql`) are
+        gathered for them only, in the same statement.
 
         Returns a dict: ``joins`` (lateral joins to add after ``partner``;
         they add the aliases fc, fcs, fr, fn and fns), ``columns`` (select
@@ -166,7 +177,10 @@ class ClientFunnelEngine(models.AbstractModel):
             ) fr
             CROSS JOIN LATERAL (SELECT %(new_stage)s AS new_stage) fn
             LEFT JOIN client_funnel_stage fns ON fns.id = fn.new_stage
+            LEFT JOIN (%(signals)s) fsig ON fsig.partner_id = %(partner)s.id
             """,
+            signals=self._signals_sql(company, scope),
+            partner=partner,
             current=stored("funnel_stage_id", "int4"),
             fallback=fallback_id,
             reason=stored("refusal_reason_id", "int4"),
@@ -176,16 +190,33 @@ class ClientFunnelEngine(models.AbstractModel):
             last_purchase=figure("segment_last_purchase_date"),
             new_stage=new_stage,
         )
-        # Same rule as tools.funnel.temperature.
+        # Same rule as tools.funnel.temperature: the override, a standing
+        # refusal's stage, else the warmest of the client's rhythm, interest
+        # signals, activity as a buyer and stage (not a purchase stage).
+        ranks = list(funnel.TEMPERATURES)
+
+        def rank(value):
+            return SQL("COALESCE(array_position(%s, %s::varchar) - 1, 0)", ranks, value)
+
         temperature = SQL(
             """CASE WHEN %(override)s IS NOT NULL THEN %(override)s
-                    WHEN %(purchases)s > 0 AND NOT fr.refusal_stands THEN
-                        CASE WHEN %(recency)s IN ('hot', 'warm') THEN %(recency)s
-                             ELSE 'cold' END
-                    ELSE COALESCE(fns.temperature, 'cold') END""",
+                    WHEN fr.refusal_stands THEN COALESCE(fns.temperature, 'cold')
+                    ELSE (%(ranks)s::varchar[])[1 + GREATEST(
+                        CASE WHEN %(rhythm)s IN %(kept)s THEN 2 ELSE 0 END,
+                        COALESCE(fsig.signal_rank, 0),
+                        CASE WHEN %(purchases)s > 0 AND %(recency)s IN %(active)s
+                             THEN 1 ELSE 0 END,
+                        CASE WHEN fns.auto_rule IN %(purchase_rules)s THEN 0
+                             ELSE %(stage_rank)s END)] END""",
             override=stored("temperature_override", "varchar"),
+            ranks=ranks,
+            rhythm=figure("rhythm_state"),
+            kept=funnel.KEPT_RHYTHM,
             purchases=purchases,
             recency=figure("recency_segment"),
+            active=funnel.ACTIVE_RECENCY,
+            purchase_rules=funnel.PURCHASE_RULES,
+            stage_rank=rank(SQL("fns.temperature")),
         )
         columns = SQL(
             """fr.current AS current_stage, fn.new_stage,
@@ -244,12 +275,138 @@ class ClientFunnelEngine(models.AbstractModel):
             "differs": differs,
         }
 
+    # ------------------------------------------------------------------
+    # Interest signals (DOMAIN 2.3)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _interest_sources(self, company, today):
+        """The interest signals the data of ``company`` holds on ``today``,
+        one :class:`InterestSource` each: the base's conversations and done
+        activities; the bridge and glue modules add theirs (open quotations,
+        opportunities, mailing lists) by overriding this method. See
+        docs/adr-004-funnel.md."""
+        return [self._interest_conversation_source(company, today)]
+
+    @api.model
+    def _interest_source(self, name, partners, changed):
+        """An :class:`InterestSource`, for the glue modules' sources."""
+        return InterestSource(name, partners, changed)
+
+    @api.model
+    def _since_last_run(self, company, today):
+        """``(since, previous_day)`` of the company's last run, for the
+        ``changed`` queries of the sources: ``(None, None)`` before the first
+        one (a first run examines every client)."""
+        if not company.segment_last_run_at or not company.segment_last_run_date:
+            return None, None
+        return company.segment_last_run_at, company.segment_last_run_date
+
+    @api.model
+    def _interest_conversation_source(self, company, today):
+        """Warm: a conversation logged on the client or one of its contacts
+        (a note, an e-mail, sent or received) or an activity done with it
+        (its "done" message, kept by Odoo also when the activity itself is
+        deleted) within the profile's ``segment_interest_days``. Messages
+        carry no company: a conversation counts for every company of a
+        shared client. Tracking and system notes (``notification`` without
+        an activity type) are no conversation."""
+        days = company._segment_profile().segment_interest_days
+        cutoff = funnel.interest_cutoff(today, days)
+        conversation = SQL(
+            """m.model = 'res.partner'
+               AND (m.message_type IN ('comment', 'email')
+                    OR m.mail_activity_type_id IS NOT NULL)"""
+        )
+        partners = SQL(
+            """
+            SELECT mp.commercial_partner_id AS partner_id, 'warm' AS temperature
+              FROM mail_message m
+              JOIN res_partner mp ON mp.id = m.res_id
+             WHERE %(conversation)s AND m.date >= %(cutoff)s
+            """,
+            conversation=conversation,
+            cutoff=cutoff,
+        )
+        since, previous_day = self._since_last_run(company, today)
+        changed = None
+        if since:
+            previous = funnel.interest_cutoff(previous_day, days)
+            # new since the last run, or crossed out of (or back into, with
+            # a clock set back) the window between the two runs' days
+            changed = SQL(
+                """
+                SELECT mp.commercial_partner_id AS partner_id
+                  FROM mail_message m
+                  JOIN res_partner mp ON mp.id = m.res_id
+                 WHERE %(conversation)s
+                   AND (m.date >= %(since)s
+                        OR (m.date >= %(low)s AND m.date < %(high)s))
+                """,
+                conversation=conversation,
+                since=since,
+                low=min(previous, cutoff),
+                high=max(previous, cutoff),
+            )
+        return InterestSource("conversation", partners, changed)
+
+    # The quotation signal reads the Sales app: it moves into the Sales
+    # bridge module (client_segmentation_sale) with the Sales revenue source.
+    @api.model
+    def _signals_sql(self, company, scope=None, today=None):
+        """One row per client of ``scope`` with an interest signal: its
+        ``partner_id`` and ``signal_rank``, the warmest signal's index in
+        ``tools.funnel.TEMPERATURES`` (1 warm, 2 hot)."""
+        today = today or fields.Date.context_today(self.with_company(company))
+        sources = self._interest_sources(company, today)
+        if not sources:
+            return SQL(
+                "SELECT NULL::int4 AS partner_id, NULL::int4 AS signal_rank LIMIT 0"
+            )
+        condition = scope(SQL("s.partner_id")) if scope else SQL("TRUE")
+        return SQL(
+            """
+            SELECT s.partner_id,
+                   MAX(array_position(%(ranks)s, s.temperature::varchar) - 1)
+                       AS signal_rank
+              FROM (%(sources)s) s
+             WHERE %(condition)s
+             GROUP BY s.partner_id
+            """,
+            ranks=list(funnel.TEMPERATURES),
+            sources=SQL(" UNION ALL ").join(
+                SQL("SELECT partner_id, temperature FROM (%s) src", source.partners)
+                for source in sources
+            ),
+            condition=condition,
+        )
+
+    @api.model
+    def _signals_changed_sql(self, company, today):
+        """The clients whose interest signals may have changed since the
+        company's last run (a note logged, an activity done, a quotation or
+        an opportunity opened, won, lost or edited, a subscription), and
+        those whose conversation left the interest window: the incremental
+        run re-examines their temperature. None when there is none to ask
+        (no earlier run)."""
+        changed = [
+            source.changed
+            for source in self._interest_sources(company, today)
+            if source.changed is not None
+        ]
+        if not changed:
+            return None
+        return SQL(" UNION ").join(
+            SQL("SELECT partner_id FROM (%s) src", query) for query in changed
+        )
+
     def _refresh_temperature(self, partners, company):
         """Recompute the temperature of ``partners`` from their stored
         segments and stage, after a manual stage or override change."""
         if not partners:
             return
         self.env.flush_all()
+        ids = partners.ids
         pieces = self._stage_sql(
             company,
             {
@@ -259,6 +416,7 @@ class ClientFunnelEngine(models.AbstractModel):
                 "source": SQL("v"),
             },
             assign=False,
+            scope=lambda column: SQL("%s = ANY(%s)", column, ids),
         )
         key = str(company.id)
         figures = SQL(
@@ -266,6 +424,7 @@ class ClientFunnelEngine(models.AbstractModel):
                    SELECT (p2.segment_purchase_count ->> %(key)s)::int4
                               AS segment_purchase_count,
                           p2.recency_segment ->> %(key)s AS recency_segment,
+                          p2.rhythm_state ->> %(key)s AS rhythm_state,
                           (p2.segment_first_purchase_date ->> %(key)s)::date
                               AS segment_first_purchase_date,
                           (p2.segment_last_purchase_date ->> %(key)s)::date
@@ -288,7 +447,7 @@ class ClientFunnelEngine(models.AbstractModel):
                 columns=pieces["columns"],
                 figures=figures,
                 joins=pieces["joins"],
-                ids=partners.ids,
+                ids=ids,
                 differs=pieces["differs"],
             )
         )

@@ -37,7 +37,9 @@ class ClientFunnelStage(models.Model):
         selection=TEMPERATURE_SELECTION,
         default="cold",
         required=True,
-        help="Temperature of the clients in this stage who have not bought yet.",
+        help="Temperature of the clients in this stage, unless a sign of "
+        "interest of theirs is warmer. Not used by the stages set by purchases: "
+        "there the purchases and the signs of interest decide.",
     )
     description = fields.Text(translate=True)
     auto_rule = fields.Selection(

@@ -698,7 +698,7 @@ class ClientSegmentEngine(models.AbstractModel):
         classes the state holds from the previous run: those whose values
         changed, the re-aggregated ones, and the funnel's candidates (every
         commercial partner when ``funnel_full``, else those edited since the
-        last run)."""
+        last run, or whose interest signals changed)."""
         values = SQL(", ").join(
             SQL("n.%s", SQL.identifier(name)) for name in SEGMENT_FIELDS
         )
@@ -711,15 +711,21 @@ class ClientSegmentEngine(models.AbstractModel):
                 " WHERE id = commercial_partner_id"
             )
         else:
+            # and those whose interest signals changed (temperature)
+            signals = self.env["client.funnel.engine"]._signals_changed_sql(
+                company, today
+            )
             candidates = SQL(
                 """
                 SELECT partner_id FROM %(dirty)s
                  UNION
                 SELECT commercial_partner_id FROM res_partner
                  WHERE write_date >= %(since)s AND commercial_partner_id IS NOT NULL
+                %(signals)s
                 """,
                 dirty=dirty.sql,
                 since=company.segment_last_run_at,
+                signals=SQL("UNION %s", signals) if signals else SQL(),
             )
         return TempTable(
             self.env.cr,
@@ -771,6 +777,10 @@ class ClientSegmentEngine(models.AbstractModel):
         cr = self.env.cr
         key = str(company.id)
         Funnel = self.env["client.funnel.engine"]
+
+        def in_range(column):
+            return SQL("%s >= %s AND %s < %s", column, low, column, high)
+
         funnel = Funnel._stage_sql(
             company,
             {
@@ -779,10 +789,8 @@ class ClientSegmentEngine(models.AbstractModel):
                 "target": SQL("p"),
                 "source": SQL("v"),
             },
+            scope=in_range,
         )
-
-        def in_range(column):
-            return SQL("%s >= %s AND %s < %s", column, low, column, high)
 
         in_batch = in_range(SQL("w.partner_id"))
         segment_set = [

@@ -15,12 +15,15 @@ VERSIONED_FIELDS = {
         "segment_funnel_platinum_purchases",
         "segment_funnel_long_purchases",
         "segment_funnel_long_months",
+        "segment_interest_days",
     ),
 }
 # The settings 18.0.2.0.0 kept on res.company, under the same names: the
 # migration to 18.0.3.0.0 moves them here (:meth:`_migrate_company_settings`).
+# Settings added after 18.0.3.0.0 live on the profile only.
+PROFILE_ONLY_SETTINGS = ("segment_interest_days",)
 COMPANY_SETTINGS_COLUMNS = (
-    *settings.SETTINGS_FIELDS,
+    *(name for name in settings.SETTINGS_FIELDS if name not in PROFILE_ONLY_SETTINGS),
     "segment_revenue_source",
     "key_date_responsible_user_id",
 )
@@ -148,6 +151,14 @@ class ClientSegmentationProfile(models.Model):
         default=12,
         help="Months between the first and the last purchase that make a long "
         "cooperation; 0: the number of purchases alone decides.",
+    )
+
+    segment_interest_days = fields.Integer(
+        string="Interest Shown Within (days)",
+        default=90,
+        help="A conversation logged on the client or an activity done with it "
+        "at most this many days ago is a sign of interest: the client is at "
+        "least warm.",
     )
 
     # --- Client card ---------------------------------------------------------
@@ -321,6 +332,20 @@ class ClientSegmentationProfile(models.Model):
                         fields=", ".join(sorted(written)),
                     )
                 )
+
+    @api.model
+    def _renew_funnel(self):
+        """Make the next recompute of every company re-examine the stage and
+        temperature of all its clients: the rule or its signals changed (a
+        new version of the rule, a glue module adding signals installed)."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE client_segmentation_profile"
+                " SET funnel_version = funnel_version + 1"
+            )
+        )
+        self.invalidate_model(["funnel_version"])
 
     @api.model
     def _create_missing_profiles(self):

@@ -9,6 +9,7 @@ from . import test_purchase_frequency
 # funnel stages, typology, temperature, boards
 from . import test_funnel
 from . import test_funnel_access
+from . import test_temperature
 from . import test_funnel_tour
 from . import test_segment_engine
 from . import test_engine_concurrency

@@ -180,7 +180,8 @@ class TestClientBoards(FunnelCase):
 
     def test_contact_person_shows_its_client_position(self):
         self.assertEqual(self.big.funnel_stage_id, self.gold)
-        self.assertEqual(self.big.temperature, "hot")
+        # one purchase, three days ago: warm (interest, not yet a habit)
+        self.assertEqual(self.big.temperature, "warm")
         # the contact person has its own (unused) defaults...
         self.assertEqual(self.contact.funnel_stage_id, self.white)
         self.assertEqual(self.contact.temperature, "cold")
@@ -189,7 +190,7 @@ class TestClientBoards(FunnelCase):
         contact = self.contact.with_user(self.salesman)
         self.assertEqual(contact.client_funnel_stage_id, self.gold)
         self.assertEqual(contact.client_client_type_id, self.type_loyal)
-        self.assertEqual(contact.client_temperature, "hot")
+        self.assertEqual(contact.client_temperature, "warm")
         self.assertEqual((contact.abc_class, contact.recency_segment), ("a", "hot"))
         arch = etree.fromstring(
             contact.get_view(self.env.ref("base.view_partner_form").id, "form")["arch"]

@@ -59,10 +59,13 @@ class TestFunnelRules(FunnelCase):
         stats = self._recompute()
         self.assertGreaterEqual(stats["changes"]["stage"], 6)
         expected = {
-            self.first: (self.gold, "hot"),
+            # one purchase, recent: warm (interest, not a buying habit)
+            self.first: (self.gold, "warm"),
             self.repeat: (self.platinum, "hot"),
             self.two_sleeping: (self.red_gold, "cold"),
-            self.long_sleeping: (self.platinum_red, "cold"),
+            # sleeping, but it buys every five months and its next purchase
+            # is not due: it keeps its rhythm (orders regularly), hot
+            self.long_sleeping: (self.platinum_red, "hot"),
             self.short_many_sleeping: (self.red_gold, "cold"),
             self.unknown_dm: (self.grey, "cold"),
             self.known_dm: (self.white, "cold"),
@@ -85,6 +88,17 @@ class TestFunnelRules(FunnelCase):
                     12,
                 )
                 self.assertEqual(rule, stage.auto_rule)
+                self.assertEqual(
+                    funnel.temperature(
+                        partner.temperature_override,
+                        partner.segment_purchase_count,
+                        partner.recency_segment,
+                        stage.temperature,
+                        rhythm_state=partner.rhythm_state,
+                        purchase_stage=stage.auto_rule in funnel.PURCHASE_RULES,
+                    ),
+                    temperature,
+                )
         # contact persons are not funnel clients of their own
         self.assertEqual(self.known_dm_contact.funnel_stage_id, self.white)
         # searching and grouping by the stored jsonb values

@@ -28,6 +28,8 @@ class TestFunnelTour(FunnelCase, HttpCase):
         self.assertEqual(self.buyer.funnel_stage_id, self.gold)
         self.assertEqual(self.prospect.funnel_stage_id, self.white)
         self.assertEqual(self.unknown.funnel_stage_id, self.grey)
+        # the tour reads the Gold column's revenue in this currency
+        self.assertEqual(self.company.currency_id.symbol, "$")
         # The refused drop on an automatic stage is an expected UserError,
         # which odoo.http logs as a warning.
         with mute_logger("odoo.http"):

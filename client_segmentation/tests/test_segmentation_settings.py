@@ -48,6 +48,7 @@ class TestSegmentationSettings(AssertValidationMixin, SegmentationCase):
                 "segment_funnel_platinum_purchases": 3,
                 "segment_funnel_long_purchases": 4,
                 "segment_funnel_long_months": 12,
+                "segment_interest_days": 90,
                 "segment_rhythm_lead_days": 7,
                 "segment_rhythm_tolerance_days": 7,
                 "work_plan_pressure_touches": 1,

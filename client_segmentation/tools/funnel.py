@@ -29,6 +29,8 @@ Precedence, applied per client by :func:`next_stage_rule`:
 
 from __future__ import annotations
 
+import datetime
+
 from .segmentation import add_months
 from .settings import SettingsError, check_settings  # noqa: F401
 
@@ -119,12 +121,76 @@ def next_stage_rule(computed_rule, current_is_manual, locked, refused=False):
     return computed_rule
 
 
-def temperature(override, purchase_count, recency, stage_temperature, refused=False):
-    """Temperature of a client: the override, else from recency for buyers
-    who have not refused (hot, warm; sleeping is cold), else the temperature
-    of its stage."""
+# Buying rhythm states of a client who keeps its rhythm (tools.rhythm): it
+# "orders regularly" (DOMAIN 2.3, seeds 000 and 004).
+KEPT_RHYTHM = ("not_due", "due_soon")
+# Recency segments of a buyer who is not sleeping.
+ACTIVE_RECENCY = ("hot", "warm")
+INTEREST_DAYS = 90  # default of the profile's segment_interest_days
+
+
+def interest_cutoff(today, days):
+    """The first day whose conversations and done activities still count as
+    a sign of interest on ``today``: ``days`` days back (that day included;
+    a day earlier no longer counts)."""
+    check_settings({"segment_interest_days": days})
+    return today - datetime.timedelta(days=days)
+
+
+def is_recent_interest(day, today, days):
+    """Whether a conversation or done activity of ``day`` is a sign of
+    interest on ``today`` (:func:`interest_cutoff`; a later day too)."""
+    return bool(day) and day >= interest_cutoff(today, days)
+
+
+def warmest(*temperatures):
+    """The warmest of ``temperatures`` (None ignored), ``cold`` for none."""
+    ranked = [TEMPERATURES.index(t) for t in temperatures if t in TEMPERATURES]
+    return TEMPERATURES[max(ranked, default=0)]
+
+
+def temperature(
+    override,
+    purchase_count,
+    recency,
+    stage_temperature,
+    refused=False,
+    rhythm_state=None,
+    signal=None,
+    purchase_stage=False,
+):
+    """Temperature of a client: its interest (DOMAIN 2.3, seeds 000, 004),
+    not its recency.
+
+    1. the salesperson's ``override`` always wins;
+    2. a standing refusal (``refused``) is the temperature of its stage (the
+       red stages are cold): the client said no;
+    3. otherwise the warmest of:
+
+       - hot: the client keeps a buying rhythm (``rhythm_state`` in
+         :data:`KEPT_RHYTHM`: it orders regularly);
+       - ``signal``: the warmest interest signal the engine found for the
+         client (``hot``: ready to buy now, an open quotation or opportunity;
+         ``warm``: a conversation or done activity of the last days, a
+         mailing list subscription);
+       - warm: a buyer who is not sleeping (``recency`` in
+         :data:`ACTIVE_RECENCY`): it knows the product and buying is one
+         option; a one-off buyer is not hot for a recent purchase;
+       - the temperature of its stage, unless it is a purchase stage
+         (``purchase_stage``: gold, platinum, red-gold, platinum-red, whose
+         colour only says what the purchases say): green, yellow, gold-green
+         are the interest the salesperson recorded;
+       - cold: none of these (a sleeping buyer without any signal, a one-off
+         buyer long ago, a contact nobody talked to).
+    """
     if override:
         return override
-    if purchase_count and purchase_count > 0 and not refused:
-        return {"hot": "hot", "warm": "warm"}.get(recency, "cold")
-    return stage_temperature or "cold"
+    if refused:
+        return stage_temperature or "cold"
+    bought = bool(purchase_count and purchase_count > 0)
+    return warmest(
+        "hot" if rhythm_state in KEPT_RHYTHM else None,
+        signal,
+        "warm" if bought and recency in ACTIVE_RECENCY else None,
+        None if purchase_stage else stage_temperature,
+    )

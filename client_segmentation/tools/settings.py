@@ -48,6 +48,7 @@ INTEGER_BOUNDS = {
     "segment_funnel_long_months": (0, 240),
     "segment_rhythm_lead_days": (0, 3650),
     "segment_rhythm_tolerance_days": (0, 3650),
+    "segment_interest_days": (1, 3650),
     "work_plan_pressure_touches": (1, 1000),
     "work_plan_pressure_days": (1, 3650),
 }

@@ -1,1 +1,2 @@
 from . import test_segmentation_sale
+from . import test_temperature_sale

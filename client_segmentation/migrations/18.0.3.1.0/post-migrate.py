@@ -1,4 +1,9 @@
-"""18.0.3.1.0: the shipped work plans become translatable.
+"""18.0.3.1.0, after the update:
+
+- the temperature is the client's interest, no longer its recency
+  (docs/adr-004-funnel.md): the next recompute of every company re-examines
+  the temperature of all its clients;
+- the shipped work plans become translatable.
 
 Before, the plans and their steps were plain text written once in the
 administrator's language, and the steps had no xmlid. Now plan names and
@@ -75,3 +80,4 @@ def migrate(cr, version):
         )
         done.append(xmlid)
     _logger.info("Shipped work plans made translatable: %s", ", ".join(done) or "none")
+    env["client.segmentation.profile"]._renew_funnel()

@@ -1,9 +1,34 @@
+import {formatMonetary} from "@web/views/fields/formatters";
 import {onWillStart} from "@odoo/owl";
+import {AnimatedNumber} from "@web/views/view_components/animated_number";
+import {ColumnProgress} from "@web/views/view_components/column_progress";
+import {getCurrency} from "@web/core/currency";
 import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
 import {KanbanHeader} from "@web/views/kanban/kanban_header";
 import {KanbanRenderer} from "@web/views/kanban/kanban_renderer";
 import {kanbanView} from "@web/views/kanban/kanban_view";
+
+/**
+ * The revenue sum of a column in one short form for every column ("80k",
+ * "309k", never "80,080" beside "309k"), the exact amount in its tooltip.
+ */
+export class ClientBoardAmount extends AnimatedNumber {
+    format(value) {
+        return this.formatInteger(value, {
+            humanReadable: true,
+            decimals: 0,
+            minDigits: 1,
+        });
+    }
+}
+
+export class ClientBoardColumnProgress extends ColumnProgress {
+    static components = {
+        ...ColumnProgress.components,
+        AnimatedNumber: ClientBoardAmount,
+    };
+}
 
 /**
  * Segmentation boards: the column header shows the number of clients next to
@@ -12,6 +37,29 @@ import {kanbanView} from "@web/views/kanban/kanban_view";
  */
 export class ClientBoardKanbanHeader extends KanbanHeader {
     static template = "client_segmentation.ClientBoardKanbanHeader";
+    static components = {
+        ...KanbanHeader.components,
+        ColumnProgress: ClientBoardColumnProgress,
+    };
+
+    /**
+     * The revenue sum with the company's currency (the engine's figures are
+     * in the currency of the current company).
+     */
+    get groupAggregate() {
+        const aggregate = super.groupAggregate;
+        const {sumField} = this.props.progressBarState.progressAttributes;
+        const currencyId = this.props.list.model.clientCurrencyId;
+        if (!sumField || !currencyId) {
+            return aggregate;
+        }
+        const amount = formatMonetary(aggregate.value, {currencyId});
+        return {
+            ...aggregate,
+            currency: getCurrency(currencyId),
+            title: `${aggregate.title}: ${amount}`,
+        };
+    }
 
     get isAutomaticStage() {
         const automatic = this.props.list.model.clientAutomaticStageIds || [];
@@ -32,13 +80,20 @@ export class ClientBoardKanbanRenderer extends KanbanRenderer {
         super.setup();
         this.action = useService("action");
         this.orm = useService("orm");
+        const company = useService("company");
         onWillStart(async () => {
             const list = this.props.list;
             // Read once per board, before the column headers render.
-            list.model.clientAutomaticStageIds = await this.orm.search(
-                "client.funnel.stage",
-                [["is_automatic", "=", true]]
-            );
+            const [stageIds, companies] = await Promise.all([
+                this.orm.search("client.funnel.stage", [["is_automatic", "=", true]]),
+                this.orm.read(
+                    "res.company",
+                    [company.currentCompany.id],
+                    ["currency_id"]
+                ),
+            ]);
+            list.model.clientAutomaticStageIds = stageIds;
+            list.model.clientCurrencyId = companies[0]?.currency_id?.[0];
             // The clients still to classify are work to do: their column
             // opens unfolded (the web client folds empty many2one groups).
             if (list.isGrouped && list.groupByField.name === "client_type_id") {

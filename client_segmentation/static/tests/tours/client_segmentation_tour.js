@@ -27,6 +27,12 @@ function openBoard(name) {
 registry.category("web_tour.tours").add("client_segmentation_tour", {
     steps: () => [
         {
+            // the company currency beside the short sum, the exact amount in
+            // its tooltip (issue 19, point 20)
+            content: "The column's revenue reads in the company currency",
+            trigger: `${column("Gold")} .o_animated_number[title*="1,000.00"]:has(b:contains(/^1k$/)):has(span:contains("$"))`,
+        },
+        {
             content: "Every funnel stage is a column, empty ones with their count",
             trigger: `${column("Platinum-Red")} .o_client_board_count:contains("(0)")`,
         },
