@@ -2,7 +2,7 @@
     "name": "Client Segmentation",
     "summary": "ABC value and recency segments of clients, computed from what "
     "they really bought",
-    "version": "18.0.3.0.0",
+    "version": "18.0.3.0.1",
     "category": "Sales/CRM",
     "website": "https://github.com/client-segmentation/client_segmentation",
     "author": "client_segmentation developers",
@@ -68,6 +68,7 @@
             "client_segmentation/static/tests/tours/client_segmentation_tour.js",
             "client_segmentation/static/tests/tours/client_segmentation_work_plan_tour.js",
             "client_segmentation/static/tests/tours/client_segmentation_preview_tour.js",
+            "client_segmentation/static/tests/tours/client_segmentation_salesperson_tour.js",
         ],
     },
 }

@@ -30,3 +30,5 @@ from . import test_landing_defaults
 from . import test_classification_sql
 from . import test_profile_migration
 from . import test_preview_tour
+from . import test_demo_data
+from . import test_salesperson_tour

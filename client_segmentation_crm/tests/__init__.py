@@ -1,1 +1,2 @@
 from . import test_work_plan_opportunity
+from . import test_demo_opportunities
