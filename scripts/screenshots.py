@@ -1,15 +1,12 @@
 """Screenshots of the demo for docs/screenshots/ and the Apps page.
 
     .venv/bin/python scripts/screenshots.py [--db DB] [--port 8069] [--langs ...]
-
-Needs the demo database (bash scripts/demo.sh --no-serve) and Chromium
-(bash scripts/system-deps.sh browser). Serves the database on 127.0.0.1:PORT
-(a child Odoo, stopped at the end), installs Russian when missing (Odoo's
-language wizard, over JSON-RPC), logs in as admin and saves one 1280x800 PNG
-per page and language: docs/screenshots/<page>_<en|ru>.png; the English ones
-also go to client_segmentation/static/description/screenshots/ (the Apps page,
-readme/SCREENSHOTS.md). Chromium: headless, Odoo's test browser's switches.
-"""
+Needs the demo database (scripts/demo.sh --no-serve) and Chromium (scripts/
+system-deps.sh browser). Serves it on 127.0.0.1:PORT (a child Odoo), installs
+Russian when missing, logs in as admin, saves a 1280x800 PNG per page and
+language in docs/screenshots/ (<page>_<en|ru>.png), the English ones also in
+client_segmentation/static/description/screenshots/ (readme/SCREENSHOTS.md).
+Chromium runs headless with Odoo's test browser's switches, over DevTools."""
 
 import argparse
 import base64
@@ -39,7 +36,7 @@ PAGES = [(f"board_{b}", f"A.res_partner_action_board_{b}", "", ".o_kanban_record
     ("preview", "A.client_segmentation_profile_action_server",
      "button[name=action_open_preview]", ".modal .o_form_view"),
 ]
-SWITCHES = [  # Odoo's test browser's
+SWITCHES = [
     "--headless", "--disable-extensions", "--disable-background-networking",
     "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
     "--disable-breakpad", "--disable-dev-shm-usage", "--no-sandbox", "--disable-gpu",
@@ -108,6 +105,8 @@ class Chrome:
             page["webSocketDebuggerUrl"], suppress_origin=True
         )
         self.ids = 0
+        size = {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False}
+        self.send("Emulation.setDeviceMetricsOverride", **size)
 
     def send(self, method, **params):
         self.ids += 1
@@ -117,9 +116,9 @@ class Chrome:
             if message.get("id") == self.ids:
                 return message.get("result", {})
 
-    def wait(self, selector):
+    def wait(self, selector, attempts=150):
         found = f"!!document.querySelector({json.dumps(selector)})"
-        for _attempt in range(150):
+        for _attempt in range(attempts):
             reply = self.send("Runtime.evaluate", expression=found, returnByValue=True)
             if reply.get("result", {}).get("value"):
                 return True
@@ -138,14 +137,13 @@ class Chrome:
         path.write_bytes(base64.b64decode(data))
 
     def close(self):
-        self.ws.close()
         self.process.terminate()
         self.process.wait(timeout=30)
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def shoot(odoo, chrome, langs):
-    # the biggest client with a plan's step planned; the addon's dashboard
+    odoo.login()  # then: the biggest client with a plan's step, the dashboard
     planned = [("activity_ids.work_plan_run_id", "!=", False), ("abc_class", "=", "a")]
     order = "segment_revenue_window desc"
     client = odoo.call("res.partner", "search", planned, limit=1, order=order)
@@ -159,6 +157,8 @@ def shoot(odoo, chrome, langs):
         odoo.use_lang(lang)
         session = odoo.login()
         chrome.send("Network.setCookie", name="session_id", value=session, url=odoo.url)
+        chrome.send("Page.navigate", url=odoo.url + "/odoo")  # the assets, built once
+        chrome.wait(".o_main_navbar", attempts=1500)
         for name, path, button, ready in PAGES:
             target = OUT / f"{name}_{lang.split('_')[0]}.png"
             path = path.replace("A.", "client_segmentation.").format(**ids)
