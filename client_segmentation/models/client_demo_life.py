@@ -43,6 +43,10 @@ class ClientDemoData(models.AbstractModel):
         triggers = Trigger.search([("company_id", "=", company.id)])
         self._demo_before_work_plans(company, triggers)
         triggers.write({"active": True})
+        # the clients without a salesperson go to the administrator
+        admin = self.env.ref("base.user_admin")
+        if company in admin.company_ids:
+            triggers.filtered(lambda trigger: not trigger.user_id).user_id = admin
         for day in weekly:
             Engine._recompute(company, today=day)
         Engine._recompute(company)

@@ -21,7 +21,8 @@ class DemoCase(SegmentationCase):
         cls.env.ref("base.user_admin").write(
             {"company_ids": [Command.link(cls.company.id)]}
         )
-        cls.Demo = cls.env["client.demo.data"].with_company(cls.company)
+        # sudo: the demo is written as the installer writes it
+        cls.Demo = cls.env["client.demo.data"].sudo().with_company(cls.company)
         with freeze_time(DEMO_TODAY):
             cls.clients = cls.Demo._generate_demo_clients()
             cls.Demo._demo_replay_history(cls.company)

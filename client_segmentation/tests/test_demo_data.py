@@ -1,13 +1,10 @@
-from freezegun import freeze_time
-
 from odoo import fields
 from odoo.tests import tagged
 
-from .demo_common import DEMO_TODAY, DemoCase
+from .demo_common import DemoCase
 
 
 @tagged("post_install", "-at_install")
-@freeze_time(DEMO_TODAY)
 class TestDemoData(DemoCase):
     """The demo shows the product: two years of history, work plans on,
     reachable clients, every board column filled."""
@@ -55,15 +52,27 @@ class TestDemoData(DemoCase):
                 self.assertGreater(count, 0, f"{board}: {title}")
 
     def test_sleeping_big_clients_have_their_plan(self):
-        """The A-but-sleeping clients: a card with a phone and the sleeping
-        plan's steps planned."""
+        """The A-but-sleeping clients: a card with a phone or e-mail, and
+        the win-back plan running, its steps planned or done."""
         sleeping = self.clients.with_company(self.company).filtered(
-            lambda client: client.abc_class == "a"
-            and client.recency_segment == "sleeping"
+            lambda client: (
+                client.abc_class == "a" and client.recency_segment == "sleeping"
+            )
         )
         self.assertTrue(sleeping)
+        Run = self.env["client.work.plan.run"]
         for client in sleeping:
             self.assertTrue(client.phone or client.email, client.name)
-            self.assertTrue(
-                client.activity_ids.filtered("work_plan_run_id"), client.name
+            run = Run.search(
+                [
+                    ("partner_id", "=", client.id),
+                    ("state", "=", "running"),
+                    ("trigger_id.recency_segment", "=", "sleeping"),
+                ]
             )
+            self.assertTrue(run, client.name)
+            steps = client.activity_ids.filtered("work_plan_run_id")
+            done = client.message_ids.filtered("mail_activity_type_id")
+            self.assertTrue(steps or done, client.name)
+        # today's steps of the clients who entered today are all planned
+        self.assertTrue(sleeping.activity_ids.filtered("work_plan_run_id"))

@@ -1,12 +1,9 @@
-from freezegun import freeze_time
-
 from odoo.tests import tagged
 
-from odoo.addons.client_segmentation.tests.demo_common import DEMO_TODAY, DemoCase
+from odoo.addons.client_segmentation.tests.demo_common import DemoCase
 
 
 @tagged("post_install", "-at_install", "client_segmentation_glue")
-@freeze_time(DEMO_TODAY)
 class TestDemoOpportunities(DemoCase):
     """With CRM, the demo's sleeping clients' plan opens opportunities."""
 
@@ -15,9 +12,9 @@ class TestDemoOpportunities(DemoCase):
         leads = self.env["crm.lead"].search(
             [("company_id", "=", self.company.id), ("work_plan_run_id", "!=", False)]
         )
-        self.assertEqual(set(leads.work_plan_run_id.trigger_id.mapped("value")), {
-            "sleeping"
-        })
+        self.assertEqual(
+            set(leads.work_plan_run_id.trigger_id.mapped("value")), {"sleeping"}
+        )
         self.assertEqual(leads.partner_id, leads.work_plan_run_id.partner_id)
 
     def test_crm_after_the_demo(self):
