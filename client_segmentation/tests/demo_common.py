@@ -26,4 +26,4 @@ class DemoCase(SegmentationCase):
         with freeze_time(DEMO_TODAY):
             cls.clients = cls.Demo._generate_demo_clients()
             cls.Demo._demo_replay_history(cls.company)
-        cls.counts = dict(cls.Demo._demo_counts(cls.company))
+            cls.counts = dict(cls.Demo._demo_counts(cls.company))
