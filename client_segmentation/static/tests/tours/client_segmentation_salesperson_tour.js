@@ -47,7 +47,8 @@ registry.category("web_tour.tours").add("client_segmentation_salesperson_tour", 
         },
         {
             content: "Only the salesperson's own clients",
-            trigger: '.o_list_table:not(:has(.o_data_row:contains("Tour Other Sleeper")))',
+            trigger:
+                '.o_list_table:not(:has(.o_data_row:contains("Tour Other Sleeper")))',
         },
         {
             content: "Open the client",
