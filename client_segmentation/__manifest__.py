@@ -68,6 +68,7 @@
             "client_segmentation/static/tests/tours/client_segmentation_tour.js",
             "client_segmentation/static/tests/tours/client_segmentation_work_plan_tour.js",
             "client_segmentation/static/tests/tours/client_segmentation_preview_tour.js",
+            "client_segmentation/static/tests/tours/client_segmentation_salesperson_tour.js",
         ],
     },
 }

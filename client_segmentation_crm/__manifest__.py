@@ -10,5 +10,6 @@
     "depends": ["client_segmentation", "crm"],
     "data": ["views/mail_activity_plan_template_views.xml"],
     "post_init_hook": "post_init_hook",
+    "demo": ["demo/client_segmentation_crm_demo.xml"],
     "auto_install": True,
 }

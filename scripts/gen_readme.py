@@ -22,6 +22,7 @@ from docutils.core import publish_string
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SECTIONS = [
+    ("SCREENSHOTS", "Screenshots", "="),
     ("CONTEXT", "Use Cases / Context", "="),
     ("INSTALL", "Installation", "="),
     ("CONFIGURE", "Configuration", "="),
@@ -81,7 +82,9 @@ def to_html(rst):
     # the stylesheet inline, as OCA's index.html: no path of this machine in the file
     settings = {"report_level": 2, "halt_level": 2, "embed_stylesheet": True}
     html = publish_string(rst, writer_name="html5", settings_overrides=settings)
-    return html.decode()
+    # images of the fragments are named from the addon (README.rst);
+    # index.html is in static/description itself
+    return html.decode().replace('src="static/description/', 'src="')
 
 
 def main(argv):

@@ -48,3 +48,34 @@ def test_big_clients_sleep_and_key_dates_fall_in_the_next_days():
     assert soon
     for client in clients:
         assert all(day <= TODAY and amount > 0 for day, amount in client.invoices)
+
+
+def test_most_cards_can_be_called_or_mailed():
+    clients = demo_data.demo_clients(TODAY)
+    contacts = clients + [person for client in clients for person in client.persons]
+    reachable = [c for c in contacts if c.phone and c.email]
+    assert len(reachable) > 0.8 * len(contacts)
+    assert all(c.channel_index is not None for c in reachable)
+    windows = [c.call_window for c in reachable if c.call_window]
+    assert len(windows) > 0.5 * len(reachable)
+    assert all(0 <= start < end <= 24 for start, end in windows)
+    # the sleeping big clients too: their cards are not empty
+    asleep = [c for c in clients if c.profile.endswith("_now_sleeping")]
+    assert any(c.phone for c in asleep)
+    dated = [c for c in clients if c.key_date]
+    assert len(dated) > 0.8 * len(clients)
+    emails = [c.email for c in reachable]
+    assert len(set(emails)) == len(emails)
+
+
+def test_history_days_cover_two_years_then_weeks():
+    for today in (TODAY, datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)):
+        monthly, weekly = demo_data.history_days(today)
+        days = monthly + weekly
+        assert days == sorted(set(days))
+        assert days[-1] == today - datetime.timedelta(days=7)
+        assert all(day.day == 1 for day in monthly)
+        assert (today - days[0]).days > 700
+        assert len(weekly) == demo_data.WORK_PLAN_WEEKS
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).month
+        assert any(day.month == last_month for day in days)

@@ -18,6 +18,7 @@ from . import client_type
 from . import client_segment_history
 from . import client_segment_rhythm
 from . import client_demo_data
+from . import client_demo_life
 from . import client_work_plan_trigger
 from . import client_work_plan_run
 from . import mail_activity

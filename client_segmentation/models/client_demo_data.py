@@ -52,8 +52,15 @@ class ClientDemoData(models.AbstractModel):
 
         states = self._demo_states()
         industries = self.env["res.partner.industry"].search([], order="id")
+        channels = self.env["client.channel"].search([], order="sequence, id")
         clients = Partner.create(
-            [self._demo_client_values(client, states, industries) for client in plan]
+            [
+                dict(
+                    self._demo_client_values(client, states, industries),
+                    **self._demo_contact_values(client, channels),
+                )
+                for client in plan
+            ]
         )
         persons = Partner.create(
             [
@@ -63,6 +70,7 @@ class ClientDemoData(models.AbstractModel):
                     "function": person.function,
                     "is_decision_maker": person.is_decision_maker,
                     **self._demo_reference_values(number),
+                    **self._demo_contact_values(person, channels),
                 }
                 for number, (client, partner, person) in enumerate(
                     (client, partner, person)
@@ -114,21 +122,28 @@ class ClientDemoData(models.AbstractModel):
 
     @api.model
     def _demo_reference_values(self, number):
-        """Reference information of every other contact person: channel,
-        interests and, on some, a convenient time to call."""
-        if number % 2:
-            return {}
-        channels = self.env["client.channel"].search([], order="sequence, id")
+        """The interests of every other contact person."""
         interests = self.env["client.interest.tag"].search([], order="id")
+        if number % 2 or not interests:
+            return {}
+        return {
+            "interest_tag_ids": [Command.set(interests[number % len(interests)].ids)]
+        }
+
+    @api.model
+    def _demo_contact_values(self, contact, channels):
+        """Phone, e-mail, preferred channel and call window of a planned
+        client or person (``tools.demo_data``), those it has."""
         values = {}
-        if channels:
-            values["preferred_channel_id"] = channels[number % len(channels)].id
-        if interests:
-            values["interest_tag_ids"] = [
-                Command.set(interests[number % len(interests)].ids)
-            ]
-        if number % 3 == 0:
-            values.update(call_time_from=9.0 + number % 4, call_time_to=13.0)
+        if contact.phone:
+            values["phone"] = contact.phone
+        if contact.email:
+            values["email"] = contact.email
+        if channels and contact.channel_index is not None:
+            channel = channels[contact.channel_index % len(channels)]
+            values["preferred_channel_id"] = channel.id
+        if contact.call_window:
+            values["call_time_from"], values["call_time_to"] = contact.call_window
         return values
 
     @api.model

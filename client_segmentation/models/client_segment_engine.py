@@ -132,15 +132,17 @@ class ClientSegmentEngine(models.AbstractModel):
             )
 
     @api.model
-    def _recompute(self, companies, partners=None, commit=False):
+    def _recompute(self, companies, partners=None, commit=False, today=None):
         """:meth:`recompute` without the checks of its input. ``commit``: the
         caller (the cron job) lets the engine commit per company and per
         batch; only the cron owns its transaction, so it is not a parameter
-        of the public entry."""
+        of the public entry. ``today``: the run's date (default: the
+        company's today); the demo replays past nights with it, and the
+        documents dated after it do not exist for that run."""
         self._check_recompute_rights()
         total = self._empty_result()
         for done, company in enumerate(companies, start=1):
-            result = self._recompute_company(company, partners, commit)
+            result = self._recompute_company(company, partners, commit, today)
             if result is not None:
                 self._add_result(total, result)
             if commit:
@@ -247,7 +249,7 @@ class ClientSegmentEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _recompute_company(self, company, partners, commit):
+    def _recompute_company(self, company, partners, commit, today=None):
         started = time.monotonic()
         cr = self.env.cr
         self.env.flush_all()
@@ -273,7 +275,7 @@ class ClientSegmentEngine(models.AbstractModel):
         # for the session while the engine commits per batch.
         cr.execute(SQL("SELECT set_config('jit', 'off', %s)", not commit))
         try:
-            return self._run_company(company, partners, commit, started)
+            return self._run_company(company, partners, commit, started, today)
         except Exception:
             if commit:
                 cr.rollback()
@@ -325,11 +327,11 @@ class ClientSegmentEngine(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _run_company(self, company, partners, commit, started):
+    def _run_company(self, company, partners, commit, started, today=None):
         cr = self.env.cr
         Funnel = self.env["client.funnel.engine"]
         cutoff = self._cutoff()
-        today = fields.Date.context_today(self.with_company(company))
+        today = today or fields.Date.context_today(self.with_company(company))
         last_run = company.segment_last_run_at
         first_run = not last_run
         profile = company._segment_profile()

@@ -33,3 +33,5 @@ from . import test_profile_migration
 from . import test_preview_tour
 from . import test_i18n_records
 from . import test_board_queries
+from . import test_demo_data
+from . import test_salesperson_tour

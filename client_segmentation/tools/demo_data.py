@@ -6,7 +6,9 @@ stage (gold, platinum, red-gold, platinum-red) come out of the first
 recompute, some "A but sleeping"; prospects in every manual stage (green,
 yellow, gold-green, red-green with a refusal reason) and in white and grey;
 typologies, temperatures set by hand, regions, cities, industries, contact
-persons with decision makers, and key dates falling in the next days.
+persons with decision makers; phones, e-mails, preferred channels and call
+windows on most clients and persons, key dates over the year (some in the
+next days).
 
 The plan is deterministic (a seeded generator, no clock: ``today`` is given)
 and has no duplicated name. ``res.partner`` writes it
@@ -64,6 +66,15 @@ REFUSAL_REASONS = (
     "price", "competitor", "no_need", "quality", "terms", "no_contact", "other",
 )  # fmt: skip
 SALESPEOPLE = ("admin", "admin", "admin", "demo", "demo", None)
+# US area codes of the cities above, for the (fictional, 555-01xx) phones.
+AREA_CODES = {
+    "San Francisco": 415, "Los Angeles": 213, "New York": 212, "Buffalo": 716,
+    "Austin": 512, "Houston": 713, "Chicago": 312, "Seattle": 206, "Boston": 617,
+    "Miami": 305, "Denver": 303, "Atlanta": 404,
+}  # fmt: skip
+# Share of clients and persons without a phone or e-mail (a few empty cards,
+# as in any real client base).
+NO_CONTACT_SHARE = 0.1
 
 # Buyer profiles: (name, how many clients, purchases (min, max), days since the
 # last purchase (min, max), days between purchases (min, max)). With the
@@ -100,6 +111,11 @@ class DemoPerson:
     function: str
     is_decision_maker: bool
     birthday: datetime.date | None = None
+    phone: str | None = None
+    email: str | None = None
+    # index into the channels (any order the caller has), or None
+    channel_index: int | None = None
+    call_window: tuple[float, float] | None = None
 
 
 @dataclass
@@ -123,6 +139,10 @@ class DemoClient:
     # the client's own key date: a company anniversary, or the birthday of a
     # private client
     key_date: datetime.date | None = None
+    phone: str | None = None
+    email: str | None = None
+    channel_index: int | None = None
+    call_window: tuple[float, float] | None = None
 
 
 def _names(rng, words, trades, count, sep=" "):
@@ -175,6 +195,7 @@ def demo_clients(today: datetime.date, seed: int = SEED) -> list[DemoClient]:
     }
     clients = _plan_buyers(rng, today, names) + _plan_prospects(rng, names)
     _plan_people(rng, today, clients, names[False])
+    _plan_contacts(rng, clients)
     return clients
 
 
@@ -240,11 +261,11 @@ def _plan_prospects(rng, names):
 
 def _plan_people(rng, today, clients, person_names):
     """Contact persons of the companies (the first one decides where a
-    decision maker is known), and key dates falling in the next days."""
+    decision maker is known), and key dates over the year, some falling in
+    the next days."""
     for number, client in enumerate(clients):
         if not client.is_company:
-            if number % 5 == 0:
-                client.key_date = _birthday(rng, today, 20)
+            client.key_date = _birthday(rng, today, 20 if number % 5 == 0 else 365)
             continue
         for position in range(1 + number % 2):
             client.persons.append(
@@ -255,5 +276,56 @@ def _plan_people(rng, today, clients, person_names):
                     birthday=_birthday(rng, today, 30) if number % 3 == 0 else None,
                 )
             )
-        if number % 7 == 0:
-            client.key_date = _birthday(rng, today, 10)
+        client.key_date = _birthday(rng, today, 10 if number % 7 == 0 else 365)
+
+
+def _slug(name, sep="."):
+    return sep.join(name.lower().split())
+
+
+def _plan_contacts(rng, clients):
+    """Phones, e-mails, a preferred channel and a call window on most clients
+    and persons: every card can be called or mailed, but a few."""
+    for number, client in enumerate(clients):
+        city = client.place[2]
+        domain = f"{_slug(client.name, '-')}.example.com"
+        contacts = [(client, "info" if client.is_company else _slug(client.name))]
+        contacts += [(person, _slug(person.name)) for person in client.persons]
+        for position, (contact, mailbox) in enumerate(contacts):
+            if rng.random() < NO_CONTACT_SHARE and (number, position) != (0, 0):
+                continue
+            contact.phone = (
+                f"+1 {AREA_CODES.get(city, 555)} 555 01{rng.randrange(100):02d}"
+            )
+            contact.email = f"{mailbox}@{domain}"
+            contact.channel_index = rng.randrange(1000)
+            if rng.random() < 0.7:
+                start = rng.choice((8.0, 9.0, 9.5, 10.0, 13.0, 14.0))
+                contact.call_window = (start, start + rng.choice((2.0, 3.0, 4.0)))
+
+
+# The past nights the demo replays (client.demo.data._demo_replay_history):
+# one a month over two years, then one a week over the last weeks, when the
+# work plans are on.
+HISTORY_MONTHS = 24
+WORK_PLAN_WEEKS = 10
+
+
+def history_days(
+    today: datetime.date,
+    months: int = HISTORY_MONTHS,
+    weeks: int = WORK_PLAN_WEEKS,
+) -> tuple[list[datetime.date], list[datetime.date]]:
+    """The dates of the past recomputes, oldest first, all before ``today``:
+    ``(monthly, weekly)``. Monthly: the first day of each of the ``months``
+    months before ``today``'s, up to the weekly ones; weekly: ``today``
+    minus 7, 14, ... ``7 * weeks`` days, so that the last month and this
+    month (past its first week) have their runs."""
+    weekly = [today - datetime.timedelta(days=7 * k) for k in range(weeks, 0, -1)]
+    monthly = []
+    for back in range(months, 0, -1):
+        index = today.year * 12 + today.month - 1 - back
+        day = datetime.date(index // 12, index % 12 + 1, 1)
+        if not weekly or day < weekly[0]:
+            monthly.append(day)
+    return monthly, weekly
