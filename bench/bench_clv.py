@@ -4,7 +4,7 @@ what they add to the nightly run.
 For each size N: a copy of the benchmark template (bench/run.sh makes it), N
 commercial partners and 5N posted documents over two years (seed.py, as the
 segment benchmark; half of the clients made to stop buying at a random
-point, :func:`churn`), client_segmentation_clv installed (it brings
+point, clv_churn.py), client_segmentation_clv installed (it brings
 client_segmentation), the segment engine's first run (which fits and scores
 too), then the fit and scores alone, timed in a fresh process
 (bench/clv_step.py):
@@ -31,7 +31,7 @@ import sys
 import time
 
 from bench_segments import drop_database
-from clv_churn import churn
+from clv_churn import churned_documents
 from seed import seed
 
 STEP = pathlib.Path(__file__).resolve().parent / "clv_step.py"
@@ -46,8 +46,7 @@ def run_size(args, n):
     subprocess.run(["createdb", "-T", args.template, db], check=True)
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        seed(cr, SQL, n, env.ref("base.main_company").id)
-        churn(cr, SQL)
+        seed(cr, SQL, n, env.ref("base.main_company").id, churned_documents(SQL))
         cr.commit()
     odoo.modules.registry.Registry.delete(db)
     odoo.sql_db.close_db(db)

@@ -136,3 +136,17 @@ def test_dates_and_day_numbers():
     number = pgcopy.from_date(day)
     assert number == (day - datetime.date(2000, 1, 1)).days
     assert pgcopy.to_dates([number, 0]) == [day, datetime.date(2000, 1, 1)]
+
+
+def test_binary_copy_writer_in_chunks():
+    ids = np.arange(10)
+    values = np.linspace(0, 1, 10)
+    writer = pgcopy.Writer([ids, values], ["int4", "float8"], rows=3)
+    chunks = list(iter(writer.read, b""))
+    assert len(chunks) == 1 + 4 + 1  # header, 3 + 3 + 3 + 1 rows, trailer
+    assert b"".join(chunks) == pgcopy.write([ids, values], ["int4", "float8"])
+    read_ids, read_values = pgcopy.read(b"".join(chunks), ["int4", "float8"])
+    assert read_ids.tolist() == ids.tolist()
+    assert read_values.tolist() == values.tolist()
+    with pytest.raises(ValueError):
+        pgcopy.Writer([ids, values[:3]], ["int4", "float8"])

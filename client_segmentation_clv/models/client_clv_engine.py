@@ -577,12 +577,11 @@ class ClientClvEngine(models.AbstractModel):
                 "value_decile",
             )
         ]
-        payload = pgcopy.write(columns, [kind for _name, kind in SCORE_COLUMNS])
-        del columns, scores
         self._copy_expert(
-            SQL("COPY %s FROM STDIN (FORMAT binary)", new.sql), io.BytesIO(payload)
+            SQL("COPY %s FROM STDIN (FORMAT binary)", new.sql),
+            pgcopy.Writer(columns, [kind for _name, kind in SCORE_COLUMNS]),
         )
-        del payload
+        del columns, scores
         cr.execute(SQL("ANALYZE %s", new.sql))
         self.env["client.clv.score"].flush_model()
         self._apply_triggers(company, new, model, first_run)

@@ -55,19 +55,50 @@ def read(data, types):
     return columns
 
 
-def write(columns, types):
-    """The binary COPY input (bytes) of the equal-length arrays ``columns``
-    of ``types``."""
-    length = len(columns[0]) if columns else 0
-    dtype = _row_dtype(types)
-    rows = np.empty(length, dtype=dtype)
-    rows["count"] = len(types)
-    for i, (column, kind) in enumerate(zip(columns, types, strict=True)):
-        if len(column) != length:
+class Writer:
+    """The binary COPY input of the equal-length arrays ``columns`` of
+    ``types``, as a file for ``cursor.copy_expert``: ``read()`` encodes the
+    next ``rows`` rows (the header first, the trailer last, then ``b""``),
+    so that a million rows never sit encoded in memory at once."""
+
+    def __init__(self, columns, types, rows=65536):
+        self.length = len(columns[0]) if columns else 0
+        if any(len(column) != self.length for column in columns):
             raise ValueError("columns of different lengths")
-        rows[f"len{i}"] = np.dtype(TYPES[kind]).itemsize
-        rows[f"col{i}"] = column
-    return HEADER + rows.tobytes() + TRAILER
+        self.columns = columns
+        self.types = types
+        self.dtype = _row_dtype(types)
+        self.rows = rows
+        self.position = 0
+        self.state = "header"
+
+    def _encode(self, start, stop):
+        rows = np.empty(stop - start, dtype=self.dtype)
+        rows["count"] = len(self.types)
+        for i, (column, kind) in enumerate(zip(self.columns, self.types, strict=True)):
+            rows[f"len{i}"] = np.dtype(TYPES[kind]).itemsize
+            rows[f"col{i}"] = column[start:stop]
+        return rows.tobytes()
+
+    def read(self, size=-1):
+        if self.state == "header":
+            self.state = "rows"
+            return HEADER
+        if self.position < self.length:
+            stop = min(self.position + self.rows, self.length)
+            data = self._encode(self.position, stop)
+            self.position = stop
+            return data
+        if self.state == "rows":
+            self.state = "done"
+            return TRAILER
+        return b""
+
+
+def write(columns, types):
+    """The whole binary COPY input of ``columns`` (bytes; see Writer)."""
+    writer = Writer(columns, types)
+    return b"".join(iter(writer.read, b""))
 
 
 def to_dates(days):
