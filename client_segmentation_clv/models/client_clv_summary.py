@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import create_index
 
 
 class ClientClvSummary(models.Model):
@@ -51,3 +52,13 @@ class ClientClvSummary(models.Model):
             "One purchase summary per client and company.",
         )
     ]
+
+    def init(self):
+        # what each run looks for besides the changed documents
+        create_index(
+            self.env.cr,
+            "client_clv_summary_dirty_index",
+            self._table,
+            ["company_id"],
+            where="dirty",
+        )
