@@ -26,8 +26,9 @@ class ClientSegmentEngine(models.AbstractModel):
     def _mark_dirty(self, partner_ids):
         """Documents moved away from these clients without an edit: their
         purchase summaries are re-aggregated at the next run too."""
-        super()._mark_dirty(partner_ids)
+        result = super()._mark_dirty(partner_ids)
         self._mark_clv_dirty(partner_ids)
+        return result
 
     @api.model
     def _mark_clv_dirty(self, partner_ids, company=None):
