@@ -95,7 +95,7 @@ with registry.cursor() as cr:
     Engine._run_company(company, today, False)
     out["full"] = time.perf_counter() - started
     out["full_steps"] = dict(steps)
-    out["full_aggregated"] = returned.get("_update_summaries")
+    out["full_aggregated"] = returned["_update_summaries"][0]
     cr.commit()
     out["rss_full"] = rss_mb("VmRSS:")
     tomorrow = today + datetime.timedelta(days=1)
@@ -106,7 +106,7 @@ with registry.cursor() as cr:
     model = Engine._run_company(company, tomorrow, False)
     out["clv"] = time.perf_counter() - started
     out["steps"] = dict(steps)
-    out["aggregated"] = returned.get("_update_summaries")
+    out["aggregated"] = returned["_update_summaries"][0]
     cr.commit()
     out["state"] = model.state
     out["message"] = model.status_message or ""
@@ -118,7 +118,7 @@ with registry.cursor() as cr:
     started = time.perf_counter()
     Engine._run_company(company, tomorrow, False)
     out["rerun"] = time.perf_counter() - started
-    out["rerun_aggregated"] = returned.get("_update_summaries")
+    out["rerun_aggregated"] = returned["_update_summaries"][0]
     cr.commit()
     out["peak"] = rss_mb("VmHWM:")
 print("RESULT " + json.dumps(out))

@@ -223,7 +223,8 @@ class ClientClvEngine(models.AbstractModel):
         ``today``: every client the first time (or after a change of the
         revenue source), afterwards only the clients whose documents
         changed since the last run. Returns the number of clients
-        re-aggregated."""
+        re-aggregated and the temporary table of them (None when every
+        client was: the caller drops it)."""
         company = model.company_id
         cr = self.env.cr
         Segments = self.env["client.segment.engine"]
@@ -288,8 +289,6 @@ class ClientClvEngine(models.AbstractModel):
         )
         aggregated = fresh.count() if scope is None else scope.count()
         fresh.drop()
-        if scope is not None:
-            scope.drop()
         self.env["client.clv.summary"].invalidate_model()
         model.write(
             {
@@ -298,7 +297,7 @@ class ClientClvEngine(models.AbstractModel):
                 "summary_version": version,
             }
         )
-        return aggregated
+        return aggregated, scope
 
     @api.model
     def _changed_clients(self, model, today):
@@ -377,7 +376,23 @@ class ClientClvEngine(models.AbstractModel):
 
     @api.model
     def _fit_and_score(self, model, today, first_run):
-        self._update_summaries(model, today)
+        # every summary had its score after the last run when it had
+        # parameters: then only the re-aggregated clients can be new or gone
+        scored = model._params() is not None
+        _aggregated, scope = self._update_summaries(model, today)
+        try:
+            self._fit_and_score_summaries(
+                model, today, first_run, scope if scored else None
+            )
+        finally:
+            if scope is not None:
+                scope.drop()
+
+    @api.model
+    def _fit_and_score_summaries(self, model, today, first_run, scope):
+        """Fit and score on the stored summaries; ``scope``: the clients that
+        alone can have appeared or disappeared since the last scores (None:
+        any)."""
         data = self._read_inputs(model.company_id, today)
         now = fields.Datetime.now()
         values = {"last_run_at": now}
@@ -414,7 +429,7 @@ class ClientClvEngine(models.AbstractModel):
             return
         if values["state"] == "fitted":
             self._write_fit_check(model, data, params[0])
-        self._score(model, data, grouped, params, first_run)
+        self._score(model, data, grouped, params, first_run, scope)
 
     @api.model
     def _kept_note(self, model):
@@ -543,7 +558,7 @@ class ClientClvEngine(models.AbstractModel):
         }
 
     @api.model
-    def _score(self, model, data, grouped, params, first_run):
+    def _score(self, model, data, grouped, params, first_run, scope=None):
         company = model.company_id
         scores = self._scores(model, data, grouped, params)
         cr = self.env.cr
@@ -557,6 +572,7 @@ class ClientClvEngine(models.AbstractModel):
                     for name, kind in SCORE_COLUMNS
                 ),
             ),
+            key=None,  # joined by hash: an index would only slow the COPY
             analyze=False,
         )
         columns = [
@@ -585,8 +601,8 @@ class ClientClvEngine(models.AbstractModel):
         cr.execute(SQL("ANALYZE %s", new.sql))
         self.env["client.clv.score"].flush_model()
         self._apply_triggers(company, new, model, first_run)
-        self._apply_scores(company, new)
-        self._delete_scores(company, new)
+        self._apply_scores(company, new, scope)
+        self._delete_scores(company, new, scope)
         new.drop()
         self.env["client.clv.score"].invalidate_model()
 
@@ -608,9 +624,10 @@ class ClientClvEngine(models.AbstractModel):
         return SQL(", ").join(values)
 
     @api.model
-    def _apply_scores(self, company, new):
+    def _apply_scores(self, company, new, scope=None):
         """One UPDATE of the rows whose stored values changed, one INSERT of
-        the new clients' rows, from the copied table ``new``."""
+        the new clients' rows (among ``scope`` when given), from the copied
+        table ``new``."""
         cr = self.env.cr
         names = SQL(", ").join(
             SQL.identifier(name) for name, _kind in SCORE_COLUMNS[1:]
@@ -640,7 +657,7 @@ class ClientClvEngine(models.AbstractModel):
                 """
                 INSERT INTO client_clv_score (company_id, partner_id, %(names)s)
                 SELECT %(company)s, n.partner_id, %(values)s FROM %(new)s n
-                 WHERE NOT EXISTS (SELECT 1 FROM client_clv_score s
+                 WHERE %(in_scope)s AND NOT EXISTS (SELECT 1 FROM client_clv_score s
                                     WHERE s.company_id = %(company)s
                                       AND s.partner_id = n.partner_id)
                 """,
@@ -648,13 +665,20 @@ class ClientClvEngine(models.AbstractModel):
                 values=values,
                 new=new.sql,
                 company=company.id,
+                in_scope=self._in_scope(SQL("n.partner_id"), scope),
             )
         )
 
     @api.model
-    def _delete_scores(self, company, new):
+    def _in_scope(self, column, scope):
+        if scope is None:
+            return SQL("TRUE")
+        return SQL("%s IN (SELECT partner_id FROM %s)", column, scope.sql)
+
+    @api.model
+    def _delete_scores(self, company, new, scope=None):
         """Remove the scores of clients no longer in ``new`` (all of the
-        company's when ``new`` is None)."""
+        company's when ``new`` is None), among ``scope`` when given."""
         self.env["client.clv.score"].flush_model()
         if new is None:
             self.env.cr.execute(
@@ -665,12 +689,13 @@ class ClientClvEngine(models.AbstractModel):
                 SQL(
                     """
                     DELETE FROM client_clv_score s
-                     WHERE s.company_id = %(company)s
+                     WHERE s.company_id = %(company)s AND %(in_scope)s
                        AND NOT EXISTS (SELECT 1 FROM %(new)s n
                                         WHERE n.partner_id = s.partner_id)
                     """,
                     company=company.id,
                     new=new.sql,
+                    in_scope=self._in_scope(SQL("s.partner_id"), scope),
                 )
             )
         self.env["client.clv.score"].invalidate_model()

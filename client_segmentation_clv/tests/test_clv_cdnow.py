@@ -490,8 +490,9 @@ class TestClvCdnow(ClvCase):
         original = ClientClvEngine._update_summaries
 
         def counting(engine, *args):
-            aggregated.append(original(engine, *args))
-            return aggregated[-1]
+            result = original(engine, *args)
+            aggregated.append(result[0])
+            return result
 
         with patch.object(ClientClvEngine, "_update_summaries", counting):
             Engine._run_company(self.company, later, False)
