@@ -4,15 +4,19 @@ what they add to the nightly run.
 For each size N: a copy of the benchmark template (bench/run.sh makes it), N
 commercial partners and 5N posted documents over two years (seed.py, as the
 segment benchmark; half of the clients made to stop buying at a random
-point, :func:`churn`), client_segmentation_clv installed (it brings
+point, clv_churn.py), client_segmentation_clv installed (it brings
 client_segmentation), the segment engine's first run (which fits and scores
-too), then the fit and scores alone, timed in a fresh process:
+too), then the fit and scores alone, timed in a fresh process
+(bench/clv_step.py):
 
-- clv s: ``client.clv.engine._run_company`` (summary query, fit, scores,
-  writes), the time it adds to the nightly run; its steps: summary query,
-  fit, score writes;
-- rerun s: the same again on unchanged data (only changed rows written);
-- peak MB: the peak RSS of that process, and above its RSS before the step.
+- full s: ``client.clv.engine._run_company`` re-aggregating every client
+  (as the first run after install);
+- clv s: the next night's run after a new invoice for 1 % of the clients,
+  what the module adds to the nightly run; its steps: summaries
+  re-aggregated, summaries read, fit, scores and writes;
+- rerun s: the same again on unchanged data;
+- peak MB: the peak RSS of that process over the three, and above its RSS
+  before them.
 
     .venv/bin/python bench/bench_clv.py -c .odoorc --template cs_bench_base \
         --sizes 100000,1000000
@@ -27,7 +31,7 @@ import sys
 import time
 
 from bench_segments import drop_database
-from clv_churn import churn
+from clv_churn import churned_documents
 from seed import seed
 
 STEP = pathlib.Path(__file__).resolve().parent / "clv_step.py"
@@ -42,8 +46,7 @@ def run_size(args, n):
     subprocess.run(["createdb", "-T", args.template, db], check=True)
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        seed(cr, SQL, n, env.ref("base.main_company").id)
-        churn(cr, SQL)
+        seed(cr, SQL, n, env.ref("base.main_company").id, churned_documents(SQL))
         cr.commit()
     odoo.modules.registry.Registry.delete(db)
     odoo.sql_db.close_db(db)
@@ -92,9 +95,10 @@ def main():
 
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     header = (
-        "| partners | documents | nightly run s (segments + clv) | clv s "
-        "| summary query s | fit s | scores + writes s | rerun s "
-        "| peak RSS MB (above start) | clients scored | status |"
+        "| partners | documents | nightly run s (segments + clv) | full s "
+        "| clv s (next night) | summaries s | read s | fit s | scores + writes s "
+        "| clients re-aggregated | rerun s | peak RSS MB (above start) "
+        "| clients scored | status |"
     )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
@@ -102,15 +106,16 @@ def main():
         row = run_size(args, n)
         steps = row["steps"]
         print(
-            f"| {n:,} | {5 * n:,} | {row['nightly']:.1f} | {row['clv']:.1f} "
-            f"| {steps.get('_read_summary', 0):.1f} | {steps.get('_fit', 0):.1f} "
-            f"| {steps.get('_score', 0):.1f} | {row['rerun']:.1f} "
+            f"| {n:,} | {5 * n:,} | {row['nightly']:.1f} | {row['full']:.1f} "
+            f"| {row['clv']:.1f} | {steps.get('_update_summaries', 0):.1f} "
+            f"| {steps.get('_read_inputs', 0):.1f} | {steps.get('_fit', 0):.1f} "
+            f"| {steps.get('_score', 0):.1f} | {row['aggregated']:,} "
+            f"| {row['rerun']:.1f} "
             f"| {row['peak']:.0f} ({row['peak'] - row['before']:.0f}) "
             f"| {row['scores']:,} | {row['state']} |",
             flush=True,
         )
-        if row["message"]:
-            print(f"  {n:,}: {row['message']}")
+        print(f"  {n:,}: {json.dumps(row)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@
 """
 
 
-def seed(cr, SQL, n, company_id):
-    """N commercial partners, 5N posted documents over two years."""
+def seed(cr, SQL, n, company_id, documents=None):
+    """N commercial partners, 5N posted documents over two years.
+    ``documents(low, high, count)``: the select of the documents (see
+    :func:`insert_documents`) instead of the default one."""
     cr.execute(SQL("SELECT setseed(0.42)"))
     cr.execute(
         SQL(
@@ -42,7 +44,9 @@ def seed(cr, SQL, n, company_id):
     insert_documents(
         cr,
         SQL,
-        SQL(
+        documents(low, high, 5 * n)
+        if documents
+        else SQL(
             """
             SELECT CASE WHEN mod(g, 20) = 0 THEN 'out_refund'
                         ELSE 'out_invoice' END AS move_type,

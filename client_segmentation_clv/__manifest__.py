@@ -2,7 +2,7 @@
     "name": "Client Segmentation - Predicted Value",
     "summary": "Which client is slipping away and what each is worth: probability "
     "still active, expected purchases and revenue (BG/NBD and Gamma-Gamma)",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/client-segmentation/client_segmentation",
     "author": "client_segmentation developers",

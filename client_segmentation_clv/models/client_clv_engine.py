@@ -9,7 +9,7 @@ from odoo.tools import SQL
 
 from odoo.addons.client_segmentation.sqlutil import TempTable
 
-from ..tools import bgnbd, gamma_gamma
+from ..tools import bgnbd, gamma_gamma, pgcopy
 
 _logger = logging.getLogger(__name__)
 
@@ -20,33 +20,45 @@ MIN_REPEAT_CLIENTS = 100
 MIN_HISTORY_DAYS = 180
 # Days in the time unit of the fit (weeks, as in the paper).
 UNIT_DAYS = 7
-# Score rows upserted per statement.
-WRITE_BATCH = 100_000
 # Repeat purchases of the fit check: 0 .. FIT_CHECK_MAX - 1, then "N+".
 FIT_CHECK_MAX = 7
-# Columns of client_clv_score the engine writes, in the COPY order.
+# Columns of client_clv_score the engine writes and their types in the
+# binary COPY of the new scores (the numeric columns are copied as float8
+# and cast on the way in; the band as its index in ALIVE_BANDS).
 SCORE_COLUMNS = (
-    "partner_id",
-    "repeat_purchases",
-    "first_purchase_date",
-    "last_purchase_date",
-    "average_value",
-    "prob_alive",
-    "expected_purchases",
-    "expected_revenue",
-    "value_at_risk",
-    "alive_band",
-    "value_decile",
+    ("partner_id", "int4"),
+    ("repeat_purchases", "int4"),
+    ("first_purchase_date", "date"),
+    ("last_purchase_date", "date"),
+    ("average_value", "float8"),
+    ("prob_alive", "float8"),
+    ("expected_purchases", "float8"),
+    ("expected_revenue", "float8"),
+    ("value_at_risk", "float8"),
+    ("alive_band", "int2"),
+    ("value_decile", "int4"),
+)
+BANDS = ("likely", "uncertain", "lost", "single")
+# Columns of client_clv_summary, as read (binary COPY) by every run.
+INPUT_COLUMNS = (
+    ("partner_id", "int4"),
+    ("repeat_purchases", "int4"),
+    ("first_purchase_date", "date"),
+    ("last_purchase_date", "date"),
+    ("average_value", "float8"),
 )
 
 
 class ClientClvEngine(models.AbstractModel):
     """Fit and score of the predicted-value models of one company, in the
-    nightly segment run (client.segment.engine._after_changes): one query
-    for every client's purchase days summary (the engine's own documents:
-    currencies, refunds, revenue source), the fit on the distinct summaries,
-    the scores of every client, one upsert per batch of only the changed
-    rows. Raw SQL: the segment engine's callers checked the rights."""
+    nightly segment run (client.segment.engine._after_changes): the purchase
+    summaries of the clients whose documents changed since the last run
+    re-aggregated into client.clv.summary (the engine's own documents:
+    currencies, refunds, revenue source; every client on the first run),
+    every summary read in one binary COPY, the fit on the distinct
+    summaries, the scores of every client copied into a temporary table and
+    applied in one UPDATE of only the changed rows. Raw SQL: the segment
+    engine's callers checked the rights."""
 
     _name = "client.clv.engine"
     _description = "Client Predicted Value Engine"
@@ -88,21 +100,27 @@ class ClientClvEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _summary_sql(self, company, today):
+    def _summary_sql(self, company, today, scope=None):
         """One row per client of ``company`` with a purchase up to
         ``today``: purchase days (several documents of a day are one
         purchase, a credit note lowers the value of the client's last
-        purchase day up to its own day), repeat purchases ``x``, days from
-        the first to the last purchase and to ``today``, average net value of
-        the repeat purchase days."""
+        purchase day up to its own day), repeat purchases ``x``, first and
+        last purchase day, average net value ``m`` of the repeat purchase
+        days (0 without one). ``scope``: a temporary table of the
+        clients to aggregate (default: every client)."""
         documents = self.env["client.segment.engine"]._documents_sql(company, today)
+        in_scope = (
+            SQL("TRUE")
+            if scope is None
+            else SQL("partner_id IN (SELECT partner_id FROM %s)", scope.sql)
+        )
         return SQL(
             """
             WITH days AS (
                 SELECT partner_id, day, SUM(amount) AS amount,
                        BOOL_OR(is_purchase) AS purchase
                   FROM (%(documents)s) documents
-                 WHERE counts AND day <= %(today)s
+                 WHERE counts AND day <= %(today)s AND %(in_scope)s
                  GROUP BY partner_id, day
             ), numbered AS (
                 SELECT partner_id, day, amount,
@@ -115,48 +133,208 @@ class ClientClvEngine(models.AbstractModel):
                  GROUP BY partner_id, n
             )
             SELECT partner_id, (COUNT(*) - 1)::int4 AS x,
-                   MAX(day) - MIN(day) AS t_x_days,
-                   %(today)s::date - MIN(day) AS age_days,
                    MIN(day) AS first_day, MAX(day) AS last_day,
                    COALESCE(AVG(amount) FILTER (WHERE n > 1), 0)::float8 AS m
               FROM purchases
              GROUP BY partner_id
-             ORDER BY partner_id
             """,
             documents=documents,
             today=today,
+            in_scope=in_scope,
         )
 
     @api.model
     def _read_summary(self, company, today):
+        """Every client's summary aggregated from the documents (no store):
+        arrays by client, as :meth:`_read_inputs` gives them."""
         self.env.flush_all()
-        cr = self.env.cr
+        self._jit_off()
+        return self._copy_inputs(
+            SQL(
+                "SELECT * FROM (%s) summary ORDER BY partner_id",
+                self._summary_sql(company, today),
+            ),
+            today,
+        )
+
+    @api.model
+    def _jit_off(self):
         # a large but cheap statement: compiling it (JIT) costs seconds and
         # saves nothing (as the segment engine's run); local to the transaction
-        cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
-        cr.execute(self._summary_sql(company, today))
-        rows = cr.fetchall()
-        if not rows:
-            empty = np.zeros(0, dtype=np.int64)
-            return {
-                "partner_id": empty,
-                "x": empty,
-                "t_x_days": empty,
-                "age_days": empty,
-                "first_day": [],
-                "last_day": [],
-                "m": np.zeros(0),
-            }
-        columns = list(zip(*rows, strict=True))
+        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
+
+    @api.model
+    def _read_inputs(self, company, today):
+        """Every stored summary of ``company`` (client.clv.summary), by
+        client: the models' inputs on ``today``."""
+        self.env["client.clv.summary"].flush_model()
+        return self._copy_inputs(
+            SQL(
+                """
+                SELECT partner_id, repeat_purchases, first_purchase_date,
+                       last_purchase_date, average_value
+                  FROM client_clv_summary
+                 WHERE company_id = %s
+                 ORDER BY partner_id
+                """,
+                company.id,
+            ),
+            today,
+        )
+
+    @api.model
+    def _copy_inputs(self, query, today):
+        """The rows of ``query`` (the columns of INPUT_COLUMNS) read in one
+        binary COPY into arrays: ``partner_id``, ``x``, ``first_day`` and
+        ``last_day`` (PostgreSQL day numbers), ``t_x_days``, ``age_days``
+        (to ``today``) and ``m``; no Python object per client."""
+        buffer = io.BytesIO()
+        self._copy_expert(SQL("COPY (%s) TO STDOUT (FORMAT binary)", query), buffer)
+        partner, x, first, last, m = pgcopy.read(
+            buffer.getbuffer(), [kind for _name, kind in INPUT_COLUMNS]
+        )
+        del buffer
+        first = first.astype(np.int64)
+        last = last.astype(np.int64)
         return {
-            "partner_id": np.array(columns[0], dtype=np.int64),
-            "x": np.array(columns[1], dtype=np.int64),
-            "t_x_days": np.array(columns[2], dtype=np.int64),
-            "age_days": np.array(columns[3], dtype=np.int64),
-            "first_day": columns[4],
-            "last_day": columns[5],
-            "m": np.array(columns[6], dtype=float),
+            "partner_id": partner.astype(np.int64),
+            "x": x.astype(np.int64),
+            "first_day": first,
+            "last_day": last,
+            "t_x_days": last - first,
+            "age_days": pgcopy.from_date(today) - first,
+            "m": m,
         }
+
+    @api.model
+    def _copy_expert(self, sql, buffer):
+        """COPY through the cursor (the statement with its parameters
+        bound: COPY takes none)."""
+        cr = self.env.cr
+        cr.copy_expert(cr.mogrify(sql.code, sql.params).decode(), buffer)
+
+    # ------------------------------------------------------------------
+    # Stored summaries
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _update_summaries(self, model, today):
+        """Bring client.clv.summary up to date with the documents of
+        ``today``: every client the first time (or after a change of the
+        revenue source), afterwards only the clients whose documents
+        changed since the last run. Returns the number of clients
+        re-aggregated and the temporary table of them (None when every
+        client was: the caller drops it)."""
+        company = model.company_id
+        cr = self.env.cr
+        Segments = self.env["client.segment.engine"]
+        cutoff = Segments._cutoff()
+        version = company._segment_profile().figures_version
+        full = (
+            not model.summary_cutoff
+            or not model.summary_date
+            or model.summary_version != version
+        )
+        self.env.flush_all()
+        self._jit_off()
+        scope = None if full else self._changed_clients(model, today)
+        fresh = TempTable(
+            cr,
+            "client_clv_fresh",
+            self._summary_sql(company, today, scope),
+        )
+        gone = (
+            SQL("TRUE")
+            if scope is None
+            else SQL("s.partner_id IN (SELECT partner_id FROM %s)", scope.sql)
+        )
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM client_clv_summary s
+                 WHERE s.company_id = %(company)s AND %(gone)s
+                   AND NOT EXISTS (SELECT 1 FROM %(fresh)s f
+                                    WHERE f.partner_id = s.partner_id)
+                """,
+                company=company.id,
+                gone=gone,
+                fresh=fresh.sql,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO client_clv_summary AS s
+                       (company_id, partner_id, repeat_purchases,
+                        first_purchase_date, last_purchase_date, average_value,
+                        dirty)
+                SELECT %(company)s, partner_id, x, first_day, last_day, m, FALSE
+                  FROM %(fresh)s
+                ON CONFLICT (company_id, partner_id) DO UPDATE
+                   SET (repeat_purchases, first_purchase_date, last_purchase_date,
+                        average_value, dirty)
+                       = ROW(EXCLUDED.repeat_purchases, EXCLUDED.first_purchase_date,
+                             EXCLUDED.last_purchase_date, EXCLUDED.average_value,
+                             FALSE)
+                 WHERE s.dirty
+                    OR (s.repeat_purchases, s.first_purchase_date,
+                        s.last_purchase_date, s.average_value)
+                       IS DISTINCT FROM
+                       (EXCLUDED.repeat_purchases, EXCLUDED.first_purchase_date,
+                        EXCLUDED.last_purchase_date, EXCLUDED.average_value)
+                """,
+                company=company.id,
+                fresh=fresh.sql,
+            )
+        )
+        aggregated = fresh.count() if scope is None else scope.count()
+        fresh.drop()
+        self.env["client.clv.summary"].invalidate_model()
+        model.write(
+            {
+                "summary_cutoff": cutoff,
+                "summary_date": today,
+                "summary_version": version,
+            }
+        )
+        return aggregated, scope
+
+    @api.model
+    def _changed_clients(self, model, today):
+        """The clients whose summary may have changed since the last run
+        (a temporary table): documents created, edited, cancelled or
+        refunded since then, documents whose day was reached since then
+        (or left behind, a clock set back), partners edited since then (a
+        re-parented contact brings its documents), summaries marked dirty
+        (documents moved away without an edit: client.segment.engine's
+        _mark_dirty and its ``partners``)."""
+        company = model.company_id
+        documents = self.env["client.segment.engine"]._documents_sql(company, today)
+        previous = model.summary_date
+        return TempTable(
+            self.env.cr,
+            "client_clv_changed",
+            SQL(
+                """
+                SELECT partner_id FROM (%(documents)s) documents
+                 WHERE write_date >= %(since)s
+                 UNION
+                SELECT partner_id FROM (%(documents)s) documents
+                 WHERE counts AND day > %(low)s AND day <= %(high)s
+                 UNION
+                SELECT commercial_partner_id FROM res_partner
+                 WHERE write_date >= %(since)s AND commercial_partner_id IS NOT NULL
+                 UNION
+                SELECT partner_id FROM client_clv_summary
+                 WHERE company_id = %(company)s AND dirty
+                """,
+                documents=documents,
+                since=model.summary_cutoff,
+                low=min(previous, today),
+                high=max(previous, today),
+                company=company.id,
+            ),
+        )
 
     @api.model
     def _missing_data(self, data):
@@ -198,7 +376,24 @@ class ClientClvEngine(models.AbstractModel):
 
     @api.model
     def _fit_and_score(self, model, today, first_run):
-        data = self._read_summary(model.company_id, today)
+        # every summary had its score after the last run when it had
+        # parameters: then only the re-aggregated clients can be new or gone
+        scored = model._params() is not None
+        _aggregated, scope = self._update_summaries(model, today)
+        try:
+            self._fit_and_score_summaries(
+                model, today, first_run, scope if scored else None
+            )
+        finally:
+            if scope is not None:
+                scope.drop()
+
+    @api.model
+    def _fit_and_score_summaries(self, model, today, first_run, scope):
+        """Fit and score on the stored summaries; ``scope``: the clients that
+        alone can have appeared or disappeared since the last scores (None:
+        any)."""
+        data = self._read_inputs(model.company_id, today)
         now = fields.Datetime.now()
         values = {"last_run_at": now}
         missing = self._missing_data(data)
@@ -216,7 +411,7 @@ class ClientClvEngine(models.AbstractModel):
             )
         else:
             try:
-                values.update(self._fit(data, grouped))
+                values.update(self._fit(data, grouped, model._params()))
                 values.update(state="fitted", fitted_at=now, status_message=False)
             except (bgnbd.FitError, gamma_gamma.FitError) as error:
                 values.update(
@@ -234,7 +429,7 @@ class ClientClvEngine(models.AbstractModel):
             return
         if values["state"] == "fitted":
             self._write_fit_check(model, data, params[0])
-        self._score(model, data, grouped, params, first_run)
+        self._score(model, data, grouped, params, first_run, scope)
 
     @api.model
     def _kept_note(self, model):
@@ -246,13 +441,36 @@ class ClientClvEngine(models.AbstractModel):
         )
 
     @api.model
-    def _fit(self, data, grouped):
+    def _fit(self, data, grouped, last=None):
         """Fit BG/NBD on the distinct (x, t_x, T) with their counts and
-        Gamma-Gamma on the repeat buyers; the model page's values."""
+        Gamma-Gamma on the repeat buyers; the model page's values. ``last``:
+        the parameters of the last good fit, where the optimiser starts
+        (yesterday's optimum is a few steps from today's); from the default
+        start again when that does not converge."""
         gx, gt, gT, weights, _inverse = grouped
-        (r, alpha, a, b), ll = bgnbd.fit(gx, gt, gT, weights=weights)
         usable = (data["x"] > 0) & (data["m"] > 0)
-        (p, q, v), gg_ll = gamma_gamma.fit(data["x"][usable], data["m"][usable])
+        starts = [None] if last is None else [last, None]
+        for start_params in starts:
+            try:
+                if start_params is None:
+                    (r, alpha, a, b), ll = bgnbd.fit(gx, gt, gT, weights=weights)
+                    (p, q, v), gg_ll = gamma_gamma.fit(
+                        data["x"][usable], data["m"][usable]
+                    )
+                else:
+                    (r, alpha, a, b), ll = bgnbd.fit(
+                        gx, gt, gT, weights=weights, start=start_params[0]
+                    )
+                    (p, q, v), gg_ll = gamma_gamma.fit(
+                        data["x"][usable], data["m"][usable], start=start_params[1]
+                    )
+                break
+            except (bgnbd.FitError, gamma_gamma.FitError):
+                if start_params is None:
+                    raise
+        first, last_day = pgcopy.to_dates(
+            [data["first_day"].min(), data["last_day"].max()]
+        )
         return {
             "bgnbd_r": r,
             "bgnbd_alpha": alpha,
@@ -266,8 +484,8 @@ class ClientClvEngine(models.AbstractModel):
             "client_count": len(data["x"]),
             "repeat_client_count": int((data["x"] > 0).sum()),
             "value_client_count": int(usable.sum()),
-            "period_start": min(data["first_day"]),
-            "period_end": max(data["last_day"]),
+            "period_start": first,
+            "period_end": last_day,
         }
 
     @api.model
@@ -318,12 +536,13 @@ class ClientClvEngine(models.AbstractModel):
         if_active = purchases / np.maximum(alive, 1e-12) * value
         at_risk = np.round(np.maximum(if_active - purchases * value, 0), digits)
         percent = np.round(alive * 100, 2)
+        # indexes in BANDS: likely, uncertain, lost, single
         band = np.where(
             percent >= model.likely_threshold,
-            "likely",
-            np.where(percent < model.lost_threshold, "lost", "uncertain"),
+            0,
+            np.where(percent < model.lost_threshold, 2, 1),
         )
-        band = np.where(data["x"] == 0, "single", band)
+        band = np.where(data["x"] == 0, 3, band).astype(np.int16)
         # deciles of the expected revenue: 1 = the top tenth
         order = np.lexsort((data["partner_id"], -revenue))
         decile = np.empty(len(order), dtype=np.int64)
@@ -339,7 +558,7 @@ class ClientClvEngine(models.AbstractModel):
         }
 
     @api.model
-    def _score(self, model, data, grouped, params, first_run):
+    def _score(self, model, data, grouped, params, first_run, scope=None):
         company = model.company_id
         scores = self._scores(model, data, grouped, params)
         cr = self.env.cr
@@ -347,88 +566,119 @@ class ClientClvEngine(models.AbstractModel):
             cr,
             "client_clv_new",
             SQL(
-                "SELECT %s FROM client_clv_score LIMIT 0",
-                SQL(", ").join(SQL.identifier(name) for name in SCORE_COLUMNS),
+                "SELECT %s LIMIT 0",
+                SQL(", ").join(
+                    SQL("NULL::%s AS %s", SQL(kind), SQL.identifier(name))
+                    for name, kind in SCORE_COLUMNS
+                ),
             ),
+            key=None,  # joined by hash: an index would only slow the COPY
             analyze=False,
         )
-        buffer = io.StringIO()
-        average = np.where(data["x"] > 0, scores["average_value"], np.nan)
-        for row in zip(
-            data["partner_id"].tolist(),
-            data["x"].tolist(),
+        columns = [
+            data["partner_id"],
+            data["x"],
             data["first_day"],
             data["last_day"],
-            average.tolist(),
-            scores["prob_alive"].tolist(),
-            scores["expected_purchases"].tolist(),
-            scores["expected_revenue"].tolist(),
-            scores["value_at_risk"].tolist(),
-            scores["alive_band"].tolist(),
-            scores["value_decile"].tolist(),
-            strict=True,
-        ):
-            buffer.write(
-                "%d\t%d\t%s\t%s\t%s\t%r\t%r\t%r\t%r\t%s\t%d\n"
-                % (*row[:4], r"\N" if row[4] != row[4] else repr(row[4]), *row[5:])
+            # no average without a repeat purchase: NaN, NULL in the table
+            np.where(data["x"] > 0, scores["average_value"], np.nan),
+        ] + [
+            scores[name]
+            for name in (
+                "prob_alive",
+                "expected_purchases",
+                "expected_revenue",
+                "value_at_risk",
+                "alive_band",
+                "value_decile",
             )
-        buffer.seek(0)
-        cr.copy_expert(
-            SQL("COPY %s FROM STDIN", new.sql).code,
-            buffer,
+        ]
+        self._copy_expert(
+            SQL("COPY %s FROM STDIN (FORMAT binary)", new.sql),
+            pgcopy.Writer(columns, [kind for _name, kind in SCORE_COLUMNS]),
         )
+        del columns, scores
         cr.execute(SQL("ANALYZE %s", new.sql))
+        self.env["client.clv.score"].flush_model()
         self._apply_triggers(company, new, model, first_run)
-        self._upsert(company, new)
-        self._delete_scores(company, new)
+        self._apply_scores(company, new, scope)
+        self._delete_scores(company, new, scope)
         new.drop()
         self.env["client.clv.score"].invalidate_model()
 
     @api.model
-    def _upsert(self, company, new):
-        """Insert new clients, update only the rows whose values changed."""
-        cr = self.env.cr
-        columns = SCORE_COLUMNS[1:]
-        names = SQL(", ").join(SQL.identifier(name) for name in columns)
-        excluded = SQL(", ").join(
-            SQL("EXCLUDED.%s", SQL.identifier(name)) for name in columns
-        )
-        current = SQL(", ").join(
-            SQL("client_clv_score.%s", SQL.identifier(name)) for name in columns
-        )
-        cr.execute(SQL("SELECT min(partner_id), max(partner_id) FROM %s", new.sql))
-        low, high = cr.fetchone()
-        if low is None:
-            return
-        cr.execute(SQL("SELECT partner_id FROM %s ORDER BY partner_id", new.sql))
-        ids = [row[0] for row in cr.fetchall()]
-        for start in range(0, len(ids), WRITE_BATCH):
-            first = ids[start]
-            last = ids[min(start + WRITE_BATCH, len(ids)) - 1]
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO client_clv_score (company_id, partner_id, %(names)s)
-                    SELECT %(company)s, partner_id, %(names)s FROM %(new)s
-                     WHERE partner_id BETWEEN %(first)s AND %(last)s
-                    ON CONFLICT (company_id, partner_id) DO UPDATE
-                       SET (%(names)s) = ROW(%(excluded)s)
-                     WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
-                    """,
-                    names=names,
-                    excluded=excluded,
-                    current=current,
-                    company=company.id,
-                    new=new.sql,
-                    first=first,
-                    last=last,
-                )
-            )
+    def _new_values(self, new):
+        """The score columns of the temporary table ``new`` as stored
+        (float8 to numeric: 15 significant digits, which gives back the
+        rounded decimals; the band's name; NaN average to NULL)."""
+        values = []
+        for name, _kind in SCORE_COLUMNS[1:]:
+            column = SQL("%s.%s", new, SQL.identifier(name))
+            if name == "alive_band":
+                column = SQL("(%s::varchar[])[%s + 1]", list(BANDS), column)
+            elif name == "average_value":
+                column = SQL("NULLIF(%s, 'NaN'::float8)::numeric", column)
+            elif _kind == "float8":
+                column = SQL("%s::numeric", column)
+            values.append(column)
+        return SQL(", ").join(values)
 
     @api.model
-    def _delete_scores(self, company, new):
+    def _apply_scores(self, company, new, scope=None):
+        """One UPDATE of the rows whose stored values changed, one INSERT of
+        the new clients' rows (among ``scope`` when given), from the copied
+        table ``new``."""
+        cr = self.env.cr
+        names = SQL(", ").join(
+            SQL.identifier(name) for name, _kind in SCORE_COLUMNS[1:]
+        )
+        current = SQL(", ").join(
+            SQL("s.%s", SQL.identifier(name)) for name, _kind in SCORE_COLUMNS[1:]
+        )
+        values = self._new_values(SQL("n"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE client_clv_score s
+                   SET (%(names)s) = ROW(%(values)s)
+                  FROM %(new)s n
+                 WHERE s.company_id = %(company)s AND s.partner_id = n.partner_id
+                   AND (%(current)s) IS DISTINCT FROM (%(values)s)
+                """,
+                names=names,
+                values=values,
+                current=current,
+                new=new.sql,
+                company=company.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO client_clv_score (company_id, partner_id, %(names)s)
+                SELECT %(company)s, n.partner_id, %(values)s FROM %(new)s n
+                 WHERE %(in_scope)s AND NOT EXISTS (SELECT 1 FROM client_clv_score s
+                                    WHERE s.company_id = %(company)s
+                                      AND s.partner_id = n.partner_id)
+                """,
+                names=names,
+                values=values,
+                new=new.sql,
+                company=company.id,
+                in_scope=self._in_scope(SQL("n.partner_id"), scope),
+            )
+        )
+
+    @api.model
+    def _in_scope(self, column, scope):
+        if scope is None:
+            return SQL("TRUE")
+        return SQL("%s IN (SELECT partner_id FROM %s)", column, scope.sql)
+
+    @api.model
+    def _delete_scores(self, company, new, scope=None):
         """Remove the scores of clients no longer in ``new`` (all of the
-        company's when ``new`` is None)."""
+        company's when ``new`` is None), among ``scope`` when given."""
         self.env["client.clv.score"].flush_model()
         if new is None:
             self.env.cr.execute(
@@ -439,12 +689,13 @@ class ClientClvEngine(models.AbstractModel):
                 SQL(
                     """
                     DELETE FROM client_clv_score s
-                     WHERE s.company_id = %(company)s
+                     WHERE s.company_id = %(company)s AND %(in_scope)s
                        AND NOT EXISTS (SELECT 1 FROM %(new)s n
                                         WHERE n.partner_id = s.partner_id)
                     """,
                     company=company.id,
                     new=new.sql,
+                    in_scope=self._in_scope(SQL("s.partner_id"), scope),
                 )
             )
         self.env["client.clv.score"].invalidate_model()

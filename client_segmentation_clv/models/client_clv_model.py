@@ -109,6 +109,13 @@ class ClientClvModel(models.Model):
         readonly=True,
     )
     score_count = fields.Integer(compute="_compute_score_count", string="Scores")
+    # the stored purchase summaries (client.clv.summary): up to date with
+    # the documents as of this cutoff and day, under this version of the
+    # profile's figures settings; a run re-aggregates only the clients
+    # changed since (none set: the next run aggregates every client)
+    summary_cutoff = fields.Datetime(readonly=True, copy=False)
+    summary_date = fields.Date(readonly=True, copy=False)
+    summary_version = fields.Integer(readonly=True, copy=False)
 
     _sql_constraints = [
         (

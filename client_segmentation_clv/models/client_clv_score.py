@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 ALIVE_BANDS = [
     ("likely", "Likely still a client"),
@@ -86,3 +87,12 @@ class ClientClvScore(models.Model):
             "One predicted value per client and company.",
         )
     ]
+
+    def init(self):
+        # Every client's row is rewritten most nights (the age of every client
+        # grows): half-full pages let PostgreSQL update in place (HOT, no new
+        # index entries) when the band does not change. Applies to the pages
+        # written from now on.
+        self.env.cr.execute(
+            SQL("ALTER TABLE %s SET (fillfactor = 50)", SQL.identifier(self._table))
+        )

@@ -418,3 +418,115 @@ class TestClvCdnow(ClvCase):
             self.assertEqual(engine[client][:3], (x, t_x, age), client)
             self.assertAlmostEqual(engine[client][3], m, places=6, msg=client)
         self.assertGreater(sum(value[0] for value in expected.values()), 10)
+
+    def _stored(self):
+        """Every stored summary and score of the company, by client."""
+        self.env.flush_all()
+        figures = {}
+        for table in ("client_clv_summary", "client_clv_score"):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT * FROM %s WHERE company_id = %s",
+                    SQL.identifier(table),
+                    self.company.id,
+                )
+            )
+            names = [column.name for column in self.env.cr.description]
+            for row in self.env.cr.fetchall():
+                values = dict(zip(names, row, strict=True))
+                values.pop("id")
+                figures[(table, values["partner_id"])] = values
+        return figures
+
+    def test_incremental_run_equals_a_full_recompute(self):
+        """After one client's invoice is changed (and another's documents
+        moved without an edit, as a merge does), the next run re-aggregates
+        only the clients that changed, and every client's stored summary
+        and scores equal those of a run from scratch on the same day."""
+        changed, mover, receiver = (
+            self._client(name) for name in ("Changed", "Mover", "Receiver")
+        )
+        invoices = self._invoices(
+            [
+                (changed, day(1997, 1, 13), 40.0),
+                (changed, day(1997, 3, 10), 60.0),
+                (changed, day(1997, 5, 12), 80.0),
+                (mover, day(1997, 2, 3), 25.0),
+                (mover, day(1997, 4, 7), 35.0),
+                (receiver, day(1997, 6, 2), 50.0),
+            ]
+        )
+        model = self._run_calibration()
+        self.assertEqual(model.state, "fitted", model.status_message)
+        Summary = self.env["client.clv.summary"]
+        summary = Summary.search([("partner_id", "=", changed.id)])
+        self.assertEqual(summary.repeat_purchases, 2)
+        # everything written so far belongs to the past runs
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = '1990-01-01';"
+            " UPDATE res_partner SET write_date = '1990-01-01'"
+        )
+        invoices[2].button_draft()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET commercial_partner_id = %s, partner_id = %s"
+                " WHERE commercial_partner_id = %s",
+                receiver.id,
+                receiver.id,
+                mover.id,
+            )
+        )
+        self.env["client.segment.engine"]._mark_dirty([mover.id, receiver.id])
+        self.env.invalidate_all()
+        params = {
+            name: model[name]
+            for name in ("fitted_at", "bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b")
+            + ("gg_p", "gg_q", "gg_v")
+        }
+        later = CALIBRATION_END + datetime.timedelta(days=7)
+        Engine = self.env["client.clv.engine"]
+        aggregated = []
+        original = ClientClvEngine._update_summaries
+
+        def counting(engine, *args):
+            result = original(engine, *args)
+            aggregated.append(result[0])
+            return result
+
+        with patch.object(ClientClvEngine, "_update_summaries", counting):
+            Engine._run_company(self.company, later, False)
+        incremental = self._stored()
+        # the changed client, the two of the move, and the CDNOW clients who
+        # bought in the week since the last run
+        bought = {
+            customer
+            for customer, rows in self.purchases.items()
+            if any(CALIBRATION_END < purchase_day <= later for purchase_day, _ in rows)
+        }
+        self.assertEqual(aggregated, [3 + len(bought)])
+        self.assertEqual(
+            incremental[("client_clv_summary", changed.id)]["repeat_purchases"], 1
+        )
+        self.assertNotIn(("client_clv_summary", mover.id), incremental)
+        self.assertEqual(
+            incremental[("client_clv_summary", receiver.id)]["repeat_purchases"], 2
+        )
+        # from scratch: no stored summary nor score, the same starting point
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM client_clv_summary WHERE company_id = %(company)s;"
+                " DELETE FROM client_clv_score WHERE company_id = %(company)s",
+                company=self.company.id,
+            )
+        )
+        self.env.invalidate_all()
+        model.sudo().write({**params, "summary_cutoff": False, "summary_date": False})
+        aggregated.clear()
+        with patch.object(ClientClvEngine, "_update_summaries", counting):
+            Engine._run_company(self.company, later, False)
+        self.assertEqual(aggregated, [len(incremental) // 2])
+        full = self._stored()
+        self.assertEqual(set(full), set(incremental))
+        for key, values in full.items():
+            self.assertEqual(incremental[key], values, key)

@@ -55,30 +55,69 @@ def log_likelihood(params, x, m, weights=None):
     return float(np.dot(np.asarray(weights, dtype=float), terms))
 
 
-def fit(x, m, weights=None, start=(1.0, 1.0, 1.0)):
+def _dot(u, v):
+    """Dot product without BLAS (see bgnbd._dot)."""
+    return float(np.einsum("i,i->", u, v))
+
+
+def fit(x, m, weights=None, start=None):
     """Maximum-likelihood ``(p, q, v)`` and the log-likelihood, on the
     clients with x > 0 and m > 0 (the others carry no information on the
     value of a repeat purchase). Optimised on the logs of the parameters,
-    L-BFGS-B then Nelder-Mead. Raises :class:`FitError`."""
+    L-BFGS-B with the analytic gradient, then Nelder-Mead. ``start``: the
+    starting parameters (e.g. the last fit's); by default (1, 1, the mean
+    value). Raises :class:`FitError`."""
+    scaled_start = start is None
+    if scaled_start:
+        start = (1.0, 1.0, 1.0)
     x, m, keep = _usable(x, m)
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
     x, m, w = x[keep], m[keep], w[keep]
     total = float(w.sum())
     if not total:
         raise FitError("no client with a repeat purchase of positive value")
-    # the scale of the values: the optimiser starts near it
-    scale = float(np.average(m, weights=w))
-    start = np.log(np.asarray(start, dtype=float) * (1.0, 1.0, scale))
+    # the scale of the values: the optimiser starts near it (or at the
+    # last fit's parameters, ``start`` given with its own scale)
+    if scaled_start:
+        scale = float(np.average(m, weights=w))
+        start = np.asarray(start, dtype=float) * (1.0, 1.0, scale)
+    start = np.log(np.asarray(start, dtype=float))
+    log_m, log_x, mx = np.log(m), np.log(x), m * x
 
     def objective(log_params):
-        params = np.exp(np.clip(log_params, -30, 30))
-        value = -np.dot(w, log_likelihood_terms(params, x, m)) / total
-        return value if np.isfinite(value) else 1e10
+        """Negative mean log-likelihood and its gradient (log-parameters)."""
+        p, q, v = np.exp(np.clip(log_params, -30, 30))
+        px = p * x
+        log_vmx = np.log(v + mx)
+        terms = (
+            special.gammaln(px + q)
+            - special.gammaln(px)
+            - special.gammaln(q)
+            + q * math.log(v)
+            + (px - 1) * log_m
+            + px * log_x
+            - (px + q) * log_vmx
+        )
+        psi = special.digamma(px + q)
+        d_p = _dot(w, x * (psi - special.digamma(px) + log_m + log_x - log_vmx))
+        d_q = _dot(w, psi - log_vmx) + total * (math.log(v) - special.digamma(q))
+        d_v = total * q / v - _dot(w, (px + q) / (v + mx))
+        value = -_dot(w, terms) / total
+        gradient = -np.array([d_p * p, d_q * q, d_v * v]) / total
+        if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
+            return 1e10, np.zeros(3)
+        return value, gradient
 
-    result = optimize.minimize(objective, start, method="L-BFGS-B")
+    result = optimize.minimize(
+        objective,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        options={"ftol": 1e-12, "gtol": 1e-8},
+    )
     if not result.success:
         result = optimize.minimize(
-            objective,
+            lambda log_params: objective(log_params)[0],
             result.x,
             method="Nelder-Mead",
             options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-10},
