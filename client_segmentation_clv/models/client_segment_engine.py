@@ -15,12 +15,12 @@ class ClientSegmentEngine(models.AbstractModel):
         return result
 
     @api.model
-    def _run_company(self, company, partners, commit, started):
+    def _run_company(self, company, partners, commit, started, today=None):
         """The clients to re-aggregate in any case (``partners``) are
         re-aggregated by the predicted value's purchase summaries too."""
         if partners:
             self._mark_clv_dirty(partners.commercial_partner_id.ids, company)
-        return super()._run_company(company, partners, commit, started)
+        return super()._run_company(company, partners, commit, started, today=today)
 
     @api.model
     def _mark_dirty(self, partner_ids):
