@@ -41,7 +41,7 @@ def _screen(env, xmlid):
     values = _eval_context(env)
     context = safe_eval(action.get("context") or "{}", values)
     domain = safe_eval(action.get("domain") or "[]", values)
-    Model = env[action["res_model"]].with_context(context)
+    Model = env[action["res_model"]].with_context(**context)
     view_ids = {mode: view for view, mode in action.get("views", [])}
     search_id = action.get("search_view_id")
     views = Model.get_views(

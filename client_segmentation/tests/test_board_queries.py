@@ -61,7 +61,7 @@ class TestBoardQueries(FunnelCase):
         )
         context = safe_eval(action["context"], {"uid": env.uid})
         self.assertTrue(context.get("search_default_segment_my_clients"))
-        Partner = env["res.partner"].with_context(context)
+        Partner = env["res.partner"].with_context(**context)
         views = Partner.get_views([(action["view_id"][0], "kanban"), (False, "search")])
         search = etree.fromstring(views["views"]["search"]["arch"])
         domain = safe_eval(action["domain"])
