@@ -101,6 +101,12 @@ class TestClientBaseDashboardBrowser(DashboardCase, HttpCase):
         recency, totals) in the salesperson's language: not one English
         text of the dashboard left in its cells."""
         self.env["res.lang"]._activate_lang("ru_RU")
+        # as the language wizard does: the modules' terms (the recency labels
+        # of the addon's fields among them) loaded for the new language
+        self.env["ir.module.module"]._load_module_terms(
+            ["client_segmentation", "client_segmentation_spreadsheet_dashboard"],
+            ["ru_RU"],
+        )
         self.dashboard_salesman.lang = "ru_RU"
         with DASHBOARD.open("rb") as dashboard:
             english = {
