@@ -51,8 +51,8 @@ def uninstall_hook(env):
     # Leave core tables as they were before the module.
     for name in CORE_TABLE_INDEXES:
         env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+    # flush first: pending writes of the ORM still expect jsonb
+    env.flush_all()
     for table, column in TRANSLATED_CORE_COLUMNS:
         if sql.table_columns(env.cr, table).get(column, {}).get("udt_name") == "jsonb":
-            # flush first: pending writes of the ORM still expect jsonb
-            env.flush_all()
             sql.convert_column_translatable(env.cr, table, column, "varchar")

@@ -624,7 +624,6 @@ class ClientWorkPlanTrigger(models.Model):
                 "res_model_id": model_id,
                 "res_model": "res.partner",
                 "activity_type_id": template.activity_type_id.id,
-                "summary": template.summary or False,
                 "note": template.note or False,
                 "automated": True,
             }
