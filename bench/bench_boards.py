@@ -9,6 +9,8 @@ For each size N: a copy of the benchmark template, N commercial partners and
 then a manager and a salesperson (the salesperson of ``--own`` clients).
 
     BENCH_SUITE=boards bash bench/run.sh 100000,1000000
+    BENCH_SUITE=boards BENCH_KEEP=1 BENCH_REUSE=1 bash bench/run.sh 1000000
+        (measure again the database an earlier BENCH_KEEP=1 run kept)
 """
 
 import argparse
@@ -86,6 +88,28 @@ def prepare(args, n):
         return db, manager.id, salesperson.id
 
 
+def reuse(args, n):
+    """The database of size ``n`` kept by an earlier ``--keep`` run, upgraded
+    to this checkout's code (``-u client_segmentation``, as an integrator
+    updates a live database), and the ids of its manager and salesperson."""
+    import odoo
+
+    db = f"cs_bench_boards_{n}"
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "-c", args.config]
+        + ["-d", db, "--stop-after-init", "-u", "client_segmentation"]
+        + ["--log-level=warn"],
+        check=True,
+        env=dict(os.environ, TZ="UTC"),
+    )
+    with odoo.modules.registry.Registry.new(db).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        users = env["res.users"].search(
+            [("login", "in", ["bench_manager", "bench_salesperson"])], order="login"
+        )
+        return db, users[0].id, users[1].id
+
+
 def measure(db, user_id):
     """{screen: (first s, warm s, queries, shown)} for the user."""
     import odoo
@@ -113,12 +137,17 @@ def main():
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--own", type=int, default=500)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the databases kept by an earlier --keep run, upgraded",
+    )
     args = parser.parse_args()
     import odoo
 
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     for n in (int(size) for size in args.sizes.split(",")):
-        db, manager_id, salesperson_id = prepare(args, n)
+        db, manager_id, salesperson_id = (reuse if args.reuse else prepare)(args, n)
         manager = measure(db, manager_id)
         salesperson = measure(db, salesperson_id)
         print(f"\n{n:,} partners, {5 * n:,} documents (server seconds)\n")

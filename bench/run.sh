@@ -15,6 +15,7 @@
 #                                          BENCH_PROFILE=FILE: cProfile of the plan)
 #   BENCH_KEEP=1 bash bench/run.sh 1000000 keep the databases (cs_bench_N), e.g.
 #                                          for bench/write_floor.py
+#   BENCH_REUSE=1 (boards) measure the kept cs_bench_boards_N again, upgraded
 #
 # Starts the private PostgreSQL cluster (scripts/pg.sh), writes .odoorc, installs
 # the module's dependencies (Invoicing, Sales Teams) without demo data into a
@@ -47,7 +48,7 @@ log "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(ps
 if [[ "${BENCH_SUITE:-segments}" == boards ]]; then
     # BENCH_SUITE=boards: the screens as the web client opens them (bench/bench_boards.py)
     "$PY" "$REPO/bench/bench_boards.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
-        ${BENCH_KEEP:+--keep}
+        ${BENCH_KEEP:+--keep} ${BENCH_REUSE:+--reuse}
 elif [[ "${BENCH_SUITE:-segments}" == work_plans ]]; then
     # the module installed from this checkout on a copy of the template
     dropdb --if-exists cs_bench_plans_template

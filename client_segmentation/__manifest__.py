@@ -2,7 +2,7 @@
     "name": "Client Segmentation",
     "summary": "ABC value and recency segments of clients, computed from what "
     "they really bought",
-    "version": "18.0.3.1.0",
+    "version": "18.0.3.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/client-segmentation/client_segmentation",
     "author": "client_segmentation developers",

@@ -21,11 +21,12 @@ TRANSLATED_CORE_COLUMNS = (
     ("mail_activity_plan_template", "summary"),
 )
 # Indexes that client.segment.state.init() adds to core tables for the
-# incremental recompute; the tables outlive the module.
+# incremental recompute and the boards; the tables outlive the module.
 CORE_TABLE_INDEXES = (
     "client_segment_account_move_write_date_index",
     "client_segment_account_move_client_index",
     "client_segment_res_partner_write_date_index",
+    "client_segment_res_partner_user_index",
 )
 
 

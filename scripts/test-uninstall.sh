@@ -91,13 +91,13 @@ leftovers() { # leftovers DB: one line per kind of data the addon left behind
          WHERE summary->>'en_US' LIKE '% for a key date' HAVING count(*) > 0
         UNION ALL SELECT 'mail_activity ' || count(*) FROM mail_activity
          WHERE summary LIKE '%Uninstall Client%' HAVING count(*) > 0
-        UNION ALL SELECT 'ir_model ' || count(*) FROM ir_model
-         WHERE model LIKE 'client.%' HAVING count(*) > 0
+        UNION ALL SELECT 'ir_model ' || count(*) FROM ir_model WHERE model LIKE 'client.%' HAVING count(*) > 0
         UNION ALL SELECT 'translated ' || table_name || '.' || column_name
           FROM information_schema.columns WHERE udt_name = 'jsonb' AND (table_name,
                column_name) IN (('mail_activity_plan', 'name'), ('mail_activity_plan_template', 'summary'))
         UNION ALL SELECT 'table ' || table_name FROM information_schema.tables
-         WHERE table_name LIKE 'client\_%'
+         WHERE table_name LIKE 'client\_%' UNION ALL SELECT 'index ' || indexname
+          FROM pg_indexes WHERE indexname LIKE 'client\_segment\_%'
         UNION ALL SELECT 'column ' || table_name || '.' || column_name
           FROM information_schema.columns
          WHERE table_name IN ('res_partner', 'res_company')

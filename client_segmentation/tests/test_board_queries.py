@@ -1,6 +1,7 @@
 from lxml import etree
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from .common import FunnelCase
@@ -131,3 +132,26 @@ class TestBoardQueries(FunnelCase):
                     f"{queries} queries for {cards} cards in {columns} columns, "
                     f"{large_queries} for {large_cards} in {large_columns}",
                 )
+
+    def test_salesperson_board_reads_their_rows_through_an_index(self):
+        """A salesperson's board ("My Clients") finds their clients through
+        the addon's index on the salesperson instead of reading every
+        partner (ADR 011): the column query's plan, with sequential scans
+        priced out, goes through client_segment_res_partner_user_index."""
+        env = self.env(user=self.salesman)
+        domain = [
+            "&",
+            "|",
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            ("customer_rank", ">", 0),
+            ("user_id", "=", env.uid),
+            ("funnel_stage_id", "=", self.clients[0].funnel_stage_id.id),
+        ]
+        query = env["res.partner"]._search(domain)
+        self.env.cr.execute(SQL("ANALYZE res_partner"))
+        self.env.cr.execute(SQL("SET LOCAL enable_seqscan = off"))
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select(SQL("COUNT(*)"))))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute(SQL("SET LOCAL enable_seqscan = on"))
+        self.assertIn("client_segment_res_partner_user_index", plan)
