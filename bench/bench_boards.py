@@ -33,6 +33,16 @@ SCREENS = [
 ]
 
 
+def odoo_module(args, db, mode):
+    """Install (``-i``) or update (``-u``) client_segmentation on ``db``."""
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "-c", args.config, "-d", db]
+        + ["--stop-after-init", mode, "client_segmentation", "--log-level=warn"],
+        check=True,
+        env=dict(os.environ, TZ="UTC"),
+    )
+
+
 def prepare(args, n):
     """The database of size ``n`` after its first nightly run, and the ids of
     the manager and the salesperson."""
@@ -47,13 +57,7 @@ def prepare(args, n):
         seed(cr, SQL, n, env.ref("base.main_company").id)
     odoo.modules.registry.Registry.delete(db)
     odoo.sql_db.close_db(db)
-    subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", args.config]
-        + ["-d", db, "--stop-after-init", "-i", "client_segmentation"]
-        + ["--log-level=warn"],
-        check=True,
-        env=dict(os.environ, TZ="UTC"),
-    )
+    odoo_module(args, db, "-i")
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         Users = env["res.users"].with_context(no_reset_password=True)
@@ -95,13 +99,7 @@ def reuse(args, n):
     import odoo
 
     db = f"cs_bench_boards_{n}"
-    subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", args.config]
-        + ["-d", db, "--stop-after-init", "-u", "client_segmentation"]
-        + ["--log-level=warn"],
-        check=True,
-        env=dict(os.environ, TZ="UTC"),
-    )
+    odoo_module(args, db, "-u")
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         users = env["res.users"].search(

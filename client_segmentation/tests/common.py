@@ -1,6 +1,8 @@
 import datetime
 from contextlib import contextmanager
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
@@ -99,6 +101,31 @@ class SegmentationCase(AccountTestInvoicingCommon):
     def _recompute(self, company=None):
         """The engine's public entry on one company; its result."""
         return self.env["client.segment.engine"].recompute(company or self.company)
+
+    def _check_rhythm_and_history(self, buy):
+        """A revenue source gives what invoices give (for the bridges' tests,
+        frozen on 2026-06-30): ``buy(client, date, amount)`` on three
+        purchase days a month apart makes a regular buyer with a 30-day
+        rhythm, due soon; two months later a run records the move to warm,
+        the rhythm overdue."""
+        client = self._client("Rhythm")
+        for date in ("2026-04-01", "2026-05-01", "2026-05-31"):
+            buy(client, datetime.date.fromisoformat(date), 100)
+        self._recompute()
+        self.assertEqual(client.buying_interval_days, 30)
+        self.assertEqual(client.next_purchase_date, datetime.date(2026, 6, 30))
+        self.assertEqual(client.rhythm_state, "due_soon")
+        self.assertEqual(client.purchase_frequency, "regular")
+        self.assertEqual(client.recency_segment, "hot")
+        with freeze_time("2026-08-30"):
+            self._recompute()
+            self.assertEqual(client.recency_segment, "warm")
+            self.assertEqual(client.rhythm_state, "overdue")
+        moves = self.env["client.segment.history"].search(
+            [("partner_id", "=", client.id), ("dimension", "=", "recency")]
+        )
+        self.assertEqual(moves.mapped("new_value"), ["warm"])
+        return client
 
 
 class FunnelCase(SegmentationCase):

@@ -120,27 +120,16 @@ class TestSegmentationPosSource(PosSegmentationCase):
 
     def test_rhythm_and_history_from_orders(self):
         """Three purchase days make a buying rhythm; a later run records
-        the moves in the history, as with invoices."""
+        the moves in the history, as with invoices. Two orders on one day
+        make one purchase day."""
         self._use("pos")
-        client = self._client("Rhythm")
-        for date in (day(2026, 4, 1), day(2026, 5, 1), day(2026, 5, 31)):
-            self._pos_order(client, date, 100)
-        # two orders on one day make one purchase day
-        self._pos_order(client, day(2026, 5, 31), 10)
-        self._recompute()
-        self.assertEqual(client.buying_interval_days, 30)
-        self.assertEqual(client.next_purchase_date, day(2026, 6, 30))
-        self.assertEqual(client.rhythm_state, "due_soon")
-        self.assertEqual(client.purchase_frequency, "regular")
-        self.assertEqual(client.recency_segment, "hot")
-        with freeze_time("2026-08-30"):
-            self._recompute()
-            self.assertEqual(client.recency_segment, "warm")
-            self.assertEqual(client.rhythm_state, "overdue")
-        moves = self.env["client.segment.history"].search(
-            [("partner_id", "=", client.id), ("dimension", "=", "recency")]
-        )
-        self.assertEqual(moves.mapped("new_value"), ["warm"])
+
+        def buy(client, date, amount):
+            self._pos_order(client, date, amount)
+            if date == day(2026, 5, 31):
+                self._pos_order(client, date, 10)
+
+        self._check_rhythm_and_history(buy)
 
     def test_sources_offered_with_the_app(self):
         values = dict(

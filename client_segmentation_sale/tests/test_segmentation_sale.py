@@ -93,23 +93,7 @@ class TestSegmentationSaleSource(SegmentationCase):
     def test_rhythm_and_history_from_orders(self):
         """Three purchase days make a buying rhythm; a later run records
         the moves in the history, as with invoices."""
-        client = self._client("Rhythm")
-        for day in ("2026-04-01", "2026-05-01", "2026-05-31"):
-            self._order(client, datetime.date.fromisoformat(day), 100)
-        self._recompute()
-        self.assertEqual(client.buying_interval_days, 30)
-        self.assertEqual(client.next_purchase_date, datetime.date(2026, 6, 30))
-        self.assertEqual(client.rhythm_state, "due_soon")
-        self.assertEqual(client.recency_segment, "hot")
-        self.assertEqual(client.purchase_frequency, "regular")
-        with freeze_time("2026-08-30"):
-            self._recompute()
-            self.assertEqual(client.recency_segment, "warm")
-            self.assertEqual(client.rhythm_state, "overdue")
-        moves = self.env["client.segment.history"].search(
-            [("partner_id", "=", client.id), ("dimension", "=", "recency")]
-        )
-        self.assertEqual(moves.mapped("new_value"), ["warm"])
+        self._check_rhythm_and_history(self._order)
 
     def test_source_offered_with_the_app(self):
         Profile = self.env["client.segmentation.profile"]
