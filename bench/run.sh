@@ -16,6 +16,13 @@
 #   BENCH_KEEP=1 bash bench/run.sh 1000000 keep the databases (cs_bench_N), e.g.
 #                                          for bench/write_floor.py
 #   BENCH_REUSE=1 (boards) measure the kept cs_bench_boards_N again, upgraded
+#   BENCH_SUITE=load bash bench/run.sh 1000000
+#                                          20 salespeople over HTTP for 10 minutes
+#                                          during the recompute (bench/bench_load.py;
+#                                          BENCH_LOAD_ARGS="--users 5 --minutes 1")
+#   BENCH_SUITE=companies bash bench/run.sh 200000
+#                                          five companies selling to the same partners
+#                                          against one (bench/bench_companies.py)
 #
 # Starts the private PostgreSQL cluster (scripts/pg.sh), writes .odoorc, installs
 # the module's dependencies (Invoicing, Sales Teams) without demo data into a
@@ -49,6 +56,18 @@ if [[ "${BENCH_SUITE:-segments}" == boards ]]; then
     # BENCH_SUITE=boards: the screens as the web client opens them (bench/bench_boards.py)
     "$PY" "$REPO/bench/bench_boards.py" -c "$ODOORC" --template "$TEMPLATE" --sizes "$SIZES" \
         ${BENCH_KEEP:+--keep} ${BENCH_REUSE:+--reuse}
+elif [[ "${BENCH_SUITE:-segments}" == companies ]]; then
+    # BENCH_SUITE=companies: five companies on the same partners (bench/bench_companies.py)
+    "$PY" "$REPO/bench/bench_companies.py" -c "$ODOORC" --template "$TEMPLATE" \
+        --sizes "${1:-200000}" ${BENCH_KEEP:+--keep}
+elif [[ "${BENCH_SUITE:-segments}" == load ]]; then
+    # BENCH_SUITE=load: salespeople over HTTP while the recompute runs (bench/bench_load.py),
+    # on the boards benchmark's database (made and kept first when missing)
+    db="cs_bench_boards_$SIZES"
+    [[ -n "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]] ||
+        "$PY" "$REPO/bench/bench_boards.py" -c "$ODOORC" --template "$TEMPLATE" \
+            --sizes "$SIZES" --keep
+    "$PY" "$REPO/bench/bench_load.py" -c "$ODOORC" -d "$db" ${BENCH_LOAD_ARGS:-}
 elif [[ "${BENCH_SUITE:-segments}" == work_plans ]]; then
     # the module installed from this checkout on a copy of the template
     dropdb --if-exists cs_bench_plans_template
