@@ -136,8 +136,10 @@ class TestBoardQueries(FunnelCase):
     def test_salesperson_board_reads_their_rows_through_an_index(self):
         """A salesperson's board ("My Clients") finds their clients through
         the addon's index on the salesperson instead of reading every
-        partner (ADR 011): the column query's plan, with sequential scans
-        priced out, goes through client_segment_res_partner_user_index."""
+        partner (ADR 011): the board's query, with sequential scans priced
+        out, goes through client_segment_res_partner_user_index. (No ANALYZE
+        here: it would change the row counts the later tests are planned
+        with.)"""
         env = self.env(user=self.salesman)
         domain = [
             "&",
@@ -146,10 +148,8 @@ class TestBoardQueries(FunnelCase):
             ("parent_id", "=", False),
             ("customer_rank", ">", 0),
             ("user_id", "=", env.uid),
-            ("funnel_stage_id", "=", self.clients[0].funnel_stage_id.id),
         ]
         query = env["res.partner"]._search(domain)
-        self.env.cr.execute(SQL("ANALYZE res_partner"))
         self.env.cr.execute(SQL("SET LOCAL enable_seqscan = off"))
         self.env.cr.execute(SQL("EXPLAIN %s", query.select(SQL("COUNT(*)"))))
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
