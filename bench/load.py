@@ -70,7 +70,11 @@ def plans(db, users, own):
             user = env["res.users"].search([("login", "=", login)])
             if not user:
                 user = Users.create({"name": login, "login": login, "password": login})
-            user.groups_id = [Command.link(group.id) for group in groups]
+            # exactly these groups: a new user also gets the default user
+            # template's, which may make them a sales administrator
+            user.groups_id = [Command.set(groups.ids)]
+            if user.has_group("sales_team.group_sale_manager"):
+                raise SystemExit(f"{login} is a sales manager: not a salesperson")
             cr.execute(
                 SQL(
                     """UPDATE res_partner SET user_id = %s
