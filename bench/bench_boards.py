@@ -13,13 +13,11 @@ then a manager and a salesperson (the salesperson of ``--own`` clients).
         (measure again the database an earlier BENCH_KEEP=1 run kept)
 """
 
-import argparse
-import os
 import subprocess
-import sys
 
 from bench_segments import drop_database
 from boards import open_contacts, open_screen
+from measures import odoo_module, parse_suite, release, suite_parser
 from seed import seed
 
 SCREENS = [
@@ -31,16 +29,6 @@ SCREENS = [
     ("A but sleeping", "client_segmentation.res_partner_action_a_but_sleeping"),
     ("Due to buy again", "client_segmentation.res_partner_action_due"),
 ]
-
-
-def odoo_module(args, db, mode):
-    """Install (``-i``) or update (``-u``) client_segmentation on ``db``."""
-    subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", args.config, "-d", db]
-        + ["--stop-after-init", mode, "client_segmentation", "--log-level=warn"],
-        check=True,
-        env=dict(os.environ, TZ="UTC"),
-    )
 
 
 def prepare(args, n):
@@ -55,9 +43,8 @@ def prepare(args, n):
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         seed(cr, SQL, n, env.ref("base.main_company").id)
-    odoo.modules.registry.Registry.delete(db)
-    odoo.sql_db.close_db(db)
-    odoo_module(args, db, "-i")
+    release(db)
+    odoo_module(args.config, db)
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         Users = env["res.users"].with_context(no_reset_password=True)
@@ -99,7 +86,7 @@ def reuse(args, n):
     import odoo
 
     db = f"cs_bench_boards_{n}"
-    odoo_module(args, db, "-u")
+    odoo_module(args.config, db, "-u")
     with odoo.modules.registry.Registry.new(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         users = env["res.users"].search(
@@ -129,21 +116,14 @@ def measure(db, user_id):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("--template", default="cs_bench_base")
-    parser.add_argument("--sizes", default="100000,1000000")
+    parser = suite_parser(__doc__, "100000,1000000")
     parser.add_argument("--own", type=int, default=500)
-    parser.add_argument("--keep", action="store_true")
     parser.add_argument(
         "--reuse",
         action="store_true",
         help="measure the databases kept by an earlier --keep run, upgraded",
     )
-    args = parser.parse_args()
-    import odoo
-
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    args = parse_suite(parser)
     for n in (int(size) for size in args.sizes.split(",")):
         db, manager_id, salesperson_id = (reuse if args.reuse else prepare)(args, n)
         manager = measure(db, manager_id)
@@ -161,8 +141,7 @@ def main():
                 f"| {s_first:.2f} | {s_warm:.2f} | {s_queries} |",
                 flush=True,
             )
-        odoo.modules.registry.Registry.delete(db)
-        odoo.sql_db.close_db(db)
+        release(db)
         if not args.keep:
             drop_database(db)
 

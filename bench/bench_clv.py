@@ -22,7 +22,6 @@ too), then the fit and scores alone, timed in a fresh process
         --sizes 100000,1000000
 """
 
-import argparse
 import json
 import os
 import pathlib
@@ -32,6 +31,7 @@ import time
 
 from bench_segments import drop_database
 from clv_churn import churned_documents
+from measures import odoo_module, parse_suite, release, suite_parser
 from seed import seed
 
 STEP = pathlib.Path(__file__).resolve().parent / "clv_step.py"
@@ -48,15 +48,9 @@ def run_size(args, n):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         seed(cr, SQL, n, env.ref("base.main_company").id, churned_documents(SQL))
         cr.commit()
-    odoo.modules.registry.Registry.delete(db)
-    odoo.sql_db.close_db(db)
+    release(db)
+    odoo_module(args.config, db, module="client_segmentation_clv")
     env = dict(os.environ, TZ="UTC")
-    subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", args.config, "-d", db]
-        + ["--stop-after-init", "-i", "client_segmentation_clv", "--log-level=warn"],
-        check=True,
-        env=env,
-    )
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "odoo", "shell", "-c", args.config, "-d", db]
@@ -85,15 +79,7 @@ def run_size(args, n):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("--template", default="cs_bench_base")
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    import odoo
-
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    args = parse_suite(suite_parser(__doc__, "100000,1000000"))
     header = (
         "| partners | documents | nightly run s (segments + clv) | full s "
         "| clv s (next night) | summaries s | read s | fit s | scores + writes s "

@@ -15,12 +15,16 @@ in one run.
     BENCH_SUITE=companies bash bench/run.sh 200000
 """
 
-import argparse
-
-from bench_boards import odoo_module
 from bench_segments import drop_database
 from boards import open_screen
-from measures import snapshot, timed
+from measures import (
+    odoo_module,
+    parse_suite,
+    release,
+    snapshot,
+    suite_parser,
+    timed,
+)
 from seed import insert_documents, seed, touch_one_percent
 
 COMPANIES = 5
@@ -46,6 +50,14 @@ def other_documents(SQL, low, high, count, shift):
         count=count,
         shift=shift,
     )
+
+
+def sale_journal(env, company):
+    """(journal id, currency id) of the company's sales documents."""
+    journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+    )
+    return journal.id, (journal.currency_id or company.currency_id).id
 
 
 def prepare(args, n, companies):
@@ -76,15 +88,11 @@ def prepare(args, n, companies):
             extra |= company
             cr.commit()
         for shift, company in enumerate(extra, start=1):
-            journal = env["account.journal"].search(
-                [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
-            )
             insert_documents(
                 cr,
                 SQL,
                 other_documents(SQL, partner_ids[0], partner_ids[-1], 5 * n, shift),
-                journal.id,
-                journal.currency_id.id or company.currency_id.id,
+                *sale_journal(env, company),
                 company.id,
             )
         cr.execute(SQL("ANALYZE account_move"))
@@ -103,9 +111,8 @@ def prepare(args, n, companies):
             )
         )
         cr.commit()
-    odoo.modules.registry.Registry.delete(db)
-    odoo.sql_db.close_db(db)
-    odoo_module(args, db, "-i")
+    release(db)
+    odoo_module(args.config, db)
     return db, company_ids, partner_ids, manager.id
 
 
@@ -137,11 +144,9 @@ def measure(db, company_ids, partner_ids, manager_id):
             before = others(cr, SQL, company_ids, company.id)
             first, _stats = timed(Engine.recompute, company)
             cr.commit()
-            journal = env["account.journal"].search(
-                [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+            touch_one_percent(
+                cr, SQL, partner_ids, *sale_journal(env, company), company.id
             )
-            currency = journal.currency_id or company.currency_id
-            touch_one_percent(cr, SQL, partner_ids, journal.id, currency.id, company.id)
             cr.commit()
             rerun, _stats = timed(Engine.recompute, company)
             cr.commit()
@@ -156,22 +161,13 @@ def measure(db, company_ids, partner_ids, manager_id):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("--template", default="cs_bench_base")
-    parser.add_argument("--sizes", default="200000")
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    import odoo
-
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    args = parse_suite(suite_parser(__doc__, "200000"))
     for n in (int(size) for size in args.sizes.split(",")):
         results = {}
         for companies in (1, COMPANIES):
             db, *rest = prepare(args, n, companies)
             results[companies] = measure(db, *rest)
-            odoo.modules.registry.Registry.delete(db)
-            odoo.sql_db.close_db(db)
+            release(db)
             if not args.keep:
                 drop_database(db)
         _name, first, rerun, board, _untouched = results[1][0]

@@ -32,7 +32,6 @@ Usage (bench/run.sh wraps it with the private cluster and .odoorc):
         --sizes 10000,100000,1000000
 """
 
-import argparse
 import subprocess
 import sys
 import time
@@ -42,24 +41,17 @@ from measures import (
     floor_query,
     full_recompute,
     install,
+    parse_suite,
     peak_rss_mb,
     per_partner,
     rank_lookup,
+    release,
     snapshot,
+    suite_parser,
     timed,
 )
 from seed import seed, touch_one_percent
 from write_floor import floor_seconds, write_floor
-
-
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
-    parser.add_argument("--template", default="cs_bench_base")
-    parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--slice", type=int, default=500, help="per-partner slice")
-    parser.add_argument("--keep", action="store_true", help="keep the databases")
-    return parser.parse_args()
 
 
 def drop_database(db):
@@ -87,8 +79,7 @@ def run_size(args, n):
             seed, cr, SQL, n, company_id
         )
         cr.commit()
-    odoo.modules.registry.Registry.delete(db)
-    odoo.sql_db.close_db(db)
+    release(db)
     row["install"] = install(args.config, db)
     registry = odoo.modules.registry.Registry.new(db)
     with registry.cursor() as cr:
@@ -139,20 +130,16 @@ def run_size(args, n):
         _clients, floor = write_floor(env, SQL, company.id, max(1, n // 10))
         row["write_floor"] = floor_seconds(floor)
         row["rss"] = max(row["rss"], peak_rss_mb())
-    odoo.modules.registry.Registry.delete(db)
-    odoo.sql_db.close_db(db)
+    release(db)
     if not args.keep:
         drop_database(db)
     return row
 
 
 def main():
-    args = parse_args()
-    try:
-        import odoo
-    except ImportError as error:
-        sys.exit(f"Odoo 18 is not importable ({error}); see README.md.")
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    parser = suite_parser(__doc__, "10000,100000,1000000")
+    parser.add_argument("--slice", type=int, default=500, help="per-partner slice")
+    args = parse_suite(parser)
     header = (
         "| partners | invoices | seed s | install s | first run s | write floor s "
         "| rows written "

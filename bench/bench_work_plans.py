@@ -18,23 +18,13 @@ module from this checkout on a copy of bench/run.sh's template), or by hand
         --sizes 10000,100000 [--profile /tmp/plans.prof]
 """
 
-import argparse
 import cProfile
 import datetime
 import subprocess
-import sys
 import time
 from types import SimpleNamespace
 
-
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
-    parser.add_argument("--template", default="cs_bench_template")
-    parser.add_argument("--sizes", default="100000")
-    parser.add_argument("--keep", action="store_true", help="keep the databases")
-    parser.add_argument("--profile", help="write a cProfile of the plan step here")
-    return parser.parse_args()
+from measures import parse_suite, release, suite_parser
 
 
 def seed(env, SQL, n):
@@ -134,20 +124,16 @@ def run_size(args, n):
         row["cancel"] = time.perf_counter() - started
         row["cancelled"] = result["cancelled"]
         cr.commit()
-    odoo.modules.registry.Registry.delete(db)
-    odoo.sql_db.close_db(db)
+    release(db)
     if not args.keep:
         subprocess.run(["dropdb", "--if-exists", db], check=True)
     return row
 
 
 def main():
-    args = parse_args()
-    try:
-        import odoo
-    except ImportError as error:
-        sys.exit(f"Odoo 18 is not importable ({error}); see README.md.")
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    parser = suite_parser(__doc__, "100000", template="cs_bench_template")
+    parser.add_argument("--profile", help="write a cProfile of the plan step here")
+    args = parse_suite(parser)
     print("| clients | activities planned | plan s | entries cancelled | cancel s |")
     print("|---|---|---|---|---|")
     for n in (int(size) for size in args.sizes.split(",")):

@@ -72,6 +72,21 @@ def _specification(Model, arch):
     return tree, spec
 
 
+def kanban_request(node):
+    """What the web client asks to open a kanban whose root is ``node``:
+    its column field, card order, column aggregates and progress bar."""
+    bar = node.find("progressbar")
+    sum_field = bar.get("sum_field") if bar is not None else None
+    return {
+        "group_by": node.get("default_group_by"),
+        "order": node.get("default_order") or None,
+        "aggregates": [f"{sum_field}:sum"] if sum_field else [],
+        "sum_field": sum_field,
+        "bar": bar is not None
+        and {"field": bar.get("field"), "colors": {}, "sum_field": sum_field},
+    }
+
+
 def open_screen(env, xmlid):
     """Seconds and queries the server spends opening ``xmlid`` for env.user,
     and the numbers shown (per column: count and sum, or the list's count)."""
@@ -81,18 +96,14 @@ def open_screen(env, xmlid):
     started = time.perf_counter()
     if kanban:
         node, spec = _specification(Model, kanban)
-        group_by = node.get("default_group_by")
-        order = node.get("default_order") or None
-        bar = node.find("progressbar")
-        sum_field = bar.get("sum_field") if bar is not None else None
-        aggregates = [f"{sum_field}:sum"] if sum_field else []
-        result = Model.web_read_group(domain, aggregates, [group_by], lazy=True)
-        if bar is not None:
-            Model.read_progress_bar(
-                domain,
-                group_by,
-                {"field": bar.get("field"), "colors": {}, "sum_field": sum_field},
-            )
+        request = kanban_request(node)
+        group_by, order = request["group_by"], request["order"]
+        sum_field = request["sum_field"]
+        result = Model.web_read_group(
+            domain, request["aggregates"], [group_by], lazy=True
+        )
+        if request["bar"]:
+            Model.read_progress_bar(domain, group_by, request["bar"])
         shown = []
         for group in result["groups"]:
             if group.get("__fold"):

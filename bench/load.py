@@ -20,7 +20,8 @@ import tempfile
 import time
 
 from bench_boards import SCREENS
-from boards import _screen, _specification
+from boards import _screen, _specification, kanban_request
+from measures import forget_state
 
 MAX_MINUTES, MAX_USERS = 15, 50
 SERVER_LOG = os.path.join(tempfile.gettempdir(), "cs_bench_load_server.log")
@@ -30,15 +31,11 @@ def recompute(db):
     """The company's nightly recompute from scratch (state and last run
     forgotten), committing per batch as the cron does; its seconds."""
     import odoo
-    from odoo.tools import SQL
 
     with odoo.modules.registry.Registry(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = env.ref("base.main_company")
-        cr.execute(
-            SQL("DELETE FROM client_segment_state WHERE company_id = %s", company.id)
-        )
-        company.write({"segment_last_run_at": False})
+        forget_state(env, company)
         cr.commit()
         started = time.perf_counter()
         env["client.segment.engine"]._recompute(company, commit=True)
@@ -96,26 +93,8 @@ def plans(db, users, own):
                 # as JSON-RPC sends it (dates as strings)
                 domain = json.loads(json.dumps(domain, default=str))
                 node, spec = _specification(Model, kanban or list_arch)
-                bar = node.find("progressbar") if kanban else None
-                sum_field = bar.get("sum_field") if bar is not None else None
-                screens.append(
-                    (
-                        title,
-                        {
-                            "domain": domain,
-                            "spec": spec,
-                            "group_by": kanban and node.get("default_group_by"),
-                            "order": node.get("default_order") or None,
-                            "aggregates": [f"{sum_field}:sum"] if sum_field else [],
-                            "bar": bar is not None
-                            and {
-                                "field": bar.get("field"),
-                                "colors": {},
-                                "sum_field": sum_field,
-                            },
-                        },
-                    )
-                )
+                request = kanban_request(node) if kanban else {"group_by": False}
+                screens.append((title, {"domain": domain, "spec": spec, **request}))
             form = user_env["res.partner"].get_views([(False, "form")])
             _node, card_spec = _specification(
                 user_env["res.partner"], form["views"]["form"]["arch"]

@@ -1,14 +1,47 @@
 """What the benchmark measures besides the engine's runs (used by
-``bench_segments.py``): timing and memory helpers, the module's install, the
-floor aggregate, the digest that compares the rerun to a full recompute, the
+``bench_segments.py`` and the other suites): the suites' common options and
+database release, timing and memory helpers, the module's install, the floor
+aggregate, the digest that compares the rerun to a full recompute, the
 per-partner approach the module replaces and the rank lookup of the form.
 """
 
+import argparse
 import os
 import resource
 import subprocess
 import sys
 import time
+
+
+def suite_parser(doc, sizes, template="cs_bench_base"):
+    """The options every suite takes: Odoo's config file, the template
+    database, the sizes, whether to keep the databases."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo config file")
+    parser.add_argument("--template", default=template)
+    parser.add_argument("--sizes", default=sizes)
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    return parser
+
+
+def parse_suite(parser):
+    """The parsed options, Odoo configured from their config file."""
+    args = parser.parse_args()
+    try:
+        import odoo
+    except ImportError as error:
+        sys.exit(f"Odoo 18 is not importable ({error}); see README.md.")
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    return args
+
+
+def release(db):
+    """Forget ``db``'s registry and close its connections (before a
+    subprocess installs on it, or before it is dropped)."""
+    import odoo
+
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
 
 
 def peak_rss_mb():
@@ -21,16 +54,22 @@ def timed(function, *args):
     return time.perf_counter() - started, result
 
 
+def odoo_module(config, db, mode="-i", module="client_segmentation"):
+    """Install (``-i``) or update (``-u``) ``module`` on ``db`` in an Odoo
+    process of its own, as an integrator runs it."""
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "-c", config, "-d", db, "--stop-after-init"]
+        + [mode, module, "--log-level=warn"],
+        check=True,
+        env=dict(os.environ, TZ="UTC"),
+    )
+
+
 def install(config, db):
     """Seconds of ``odoo -i client_segmentation`` on ``db`` (its seeded
     partners and documents included), as an integrator runs it."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", config, "-d", db, "--stop-after-init"]
-        + ["-i", "client_segmentation", "--log-level=warn"],
-        check=True,
-        env=dict(os.environ, TZ="UTC"),
-    )
+    odoo_module(config, db)
     return time.perf_counter() - started
 
 
@@ -80,9 +119,9 @@ def snapshot(cr, SQL, company_id):
     return cr.fetchone()[0]
 
 
-def full_recompute(env, company):
-    """Recompute from scratch: without the state and the last run time the
-    engine re-aggregates every document."""
+def forget_state(env, company):
+    """The company's state and last run time forgotten: its next run
+    re-aggregates every document, as a first run."""
     from odoo.tools import SQL
 
     env.cr.execute(
@@ -90,6 +129,12 @@ def full_recompute(env, company):
     )
     company.write({"segment_last_run_at": False})
     env.invalidate_all()
+
+
+def full_recompute(env, company):
+    """Recompute from scratch: without the state and the last run time the
+    engine re-aggregates every document."""
+    forget_state(env, company)
     return env["client.segment.engine"].recompute(company)
 
 

@@ -125,7 +125,6 @@ class SegmentationCase(AccountTestInvoicingCommon):
             [("partner_id", "=", client.id), ("dimension", "=", "recency")]
         )
         self.assertEqual(moves.mapped("new_value"), ["warm"])
-        return client
 
 
 class FunnelCase(SegmentationCase):
